@@ -1,0 +1,80 @@
+{#- Engine-specific constructs, one dispatched macro each (DESIGN.md, "beyond one machine"). -#}
+
+{#- Replace every match of a regular expression. -#}
+{% macro regex_replace_all(value, pattern, replacement) -%}
+    {{ return(adapter.dispatch('regex_replace_all', 'alicerce')(value, pattern, replacement)) }}
+{%- endmacro %}
+
+{% macro default__regex_replace_all(value, pattern, replacement) -%}
+    regexp_replace({{ value }}, '{{ pattern }}', '{{ replacement }}', 'g')
+{%- endmacro %}
+
+{#- A naive UTC timestamp as São Paulo wall-clock time (time-zone database, DST included). -#}
+{% macro utc_to_sao_paulo(ts) -%}
+    {{ return(adapter.dispatch('utc_to_sao_paulo', 'alicerce')(ts)) }}
+{%- endmacro %}
+
+{% macro default__utc_to_sao_paulo(ts) -%}
+    (({{ ts }} at time zone 'UTC') at time zone 'America/Sao_Paulo')
+{%- endmacro %}
+
+{#- São Paulo wall-clock time (the CRM's offset-less timestamps) as naive UTC. In the hour repeated
+    when daylight saving ended, the earlier instant (daylight offset) is taken, whichever of the
+    two instants the engine returns: one hour before it, if that shows the same wall clock. -#}
+{% macro sao_paulo_naive_to_utc(ts) -%}
+    {%- set any_instant = alicerce.sao_paulo_naive_to_utc_any(ts) -%}
+    case
+        when {{ alicerce.utc_to_sao_paulo('(' ~ any_instant ~ ' - interval 1 hour)') }} = {{ ts }}
+            then ({{ any_instant }} - interval 1 hour)
+        else {{ any_instant }}
+    end
+{%- endmacro %}
+
+{% macro sao_paulo_naive_to_utc_any(ts) -%}
+    {{ return(adapter.dispatch('sao_paulo_naive_to_utc_any', 'alicerce')(ts)) }}
+{%- endmacro %}
+
+{% macro default__sao_paulo_naive_to_utc_any(ts) -%}
+    (({{ ts }} at time zone 'America/Sao_Paulo') at time zone 'UTC')
+{%- endmacro %}
+
+{#- Explode a JSON array held as text into one row per element (used in a select list). -#}
+{% macro unnest_json_array(json_text) -%}
+    {{ return(adapter.dispatch('unnest_json_array', 'alicerce')(json_text)) }}
+{%- endmacro %}
+
+{% macro default__unnest_json_array(json_text) -%}
+    unnest(json_extract({{ json_text }}, '$[*]'))
+{%- endmacro %}
+
+{#- A JSON value at a path, as text (NULL for JSON null or a missing path). -#}
+{% macro json_text(json_value, path) -%}
+    {{ return(adapter.dispatch('json_text', 'alicerce')(json_value, path)) }}
+{%- endmacro %}
+
+{% macro default__json_text(json_value, path) -%}
+    json_extract_string({{ json_value }}, '{{ path }}')
+{%- endmacro %}
+
+{#- Text in the CRM's date formats ('YYYY-MM-DD HH:MM:SS', 'YYYY-MM-DD', 'DD/MM/YYYY'); NULL when
+    unreadable ('0000-00-00' included). -#}
+{% macro parse_crm_timestamp(value) -%}
+    {{ return(adapter.dispatch('parse_crm_timestamp', 'alicerce')(value)) }}
+{%- endmacro %}
+
+{% macro default__parse_crm_timestamp(value) -%}
+    coalesce(
+        try_strptime({{ value }}, '%Y-%m-%d %H:%M:%S'),
+        try_strptime({{ value }}, '%Y-%m-%d'),
+        try_strptime({{ value }}, '%d/%m/%Y')
+    )
+{%- endmacro %}
+
+{#- Cast that yields NULL instead of failing. -#}
+{% macro try_cast(value, type) -%}
+    {{ return(adapter.dispatch('try_cast', 'alicerce')(value, type)) }}
+{%- endmacro %}
+
+{% macro default__try_cast(value, type) -%}
+    try_cast({{ value }} as {{ type }})
+{%- endmacro %}

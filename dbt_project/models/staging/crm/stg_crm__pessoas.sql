@@ -1,0 +1,40 @@
+{#- Every version of a CRM person, parsed: timestamps to UTC, CPF digits, income as a number.
+    A value that cannot be parsed becomes NULL with a flag. -#}
+with
+
+source as (
+    select * from {{ source('crm', 'pessoas') }}
+),
+
+parsed as (
+    select
+        idpessoa,
+        referencia,
+        {{ alicerce.sao_paulo_naive_to_utc(alicerce.parse_crm_timestamp('referencia_data')) }}
+            as referencia_data_utc,
+        ativo,
+        {{ alicerce.parse_crm_timestamp('data_cad') }} as data_cad,
+        data_cad is not null and data_cad <> ''
+            and {{ alicerce.parse_crm_timestamp('data_cad') }} is null as data_cad_invalida,
+        ativo_login,
+        situacao,
+        documento_tipo,
+        nullif({{ alicerce.somente_digitos('documento') }}, '') as documento,
+        cpf_hash,
+        nome,
+        rg,
+        renda_familiar,
+        {{ alicerce.renda_como_numero('renda_familiar') }} as renda_familiar_valor,
+        nullif(trim(renda_familiar), '') is not null
+            and {{ alicerce.renda_como_numero('renda_familiar') }} is null as renda_familiar_invalida,
+        cep,
+        {{ alicerce.compor_endereco(
+            "coalesce(nullif(trim(logradouro), ''), endereco)",
+            'numero', 'complemento', 'bairro', 'cidade', 'estado') }} as endereco_completo,
+        cast(dt as date) as data_carga,
+        ingested_at
+    from source
+    where idpessoa is not null
+)
+
+select * from parsed

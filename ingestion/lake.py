@@ -1,0 +1,56 @@
+"""The raw Parquet lake: data/lake/raw/<source>/<table>/dt=<load date>/<file>.parquet."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ingestion.settings import Settings
+
+# A zero-row file in this partition gives an empty table its schema, so dbt sources can be read
+# before the first real load (DuckDB's read_parquet refuses a glob that matches nothing).
+SCHEMA_PARTITION = "dt=1970-01-01"
+
+
+def partition_dir(root: Path, source: str, table: str, load_date: str) -> Path:
+    return root / source / table / f"dt={load_date}"
+
+
+def table_glob(root: Path, source: str, table: str) -> str:
+    return str(root / source / table / "*" / "*.parquet")
+
+
+def has_files(root: Path, source: str, table: str) -> bool:
+    return any((root / source / table).glob("*/*.parquet"))
+
+
+def sql_string(value: str) -> str:
+    """A SQL string literal (file names end up inside COPY statements)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def remove_leftovers(settings: Settings, source: str, table: str, stem: str) -> None:
+    """Delete outputs of a file whose ingestion died before it was recorded, so it reruns clean."""
+    for root in (settings.raw_dir, settings.quarantine_dir):
+        for leftover in (root / source / table).glob(f"*/{stem}.parquet"):
+            leftover.unlink()
+
+
+def copy_query_to_parquet(con: duckdb.DuckDBPyConnection, query: str, target: Path) -> None:
+    """Write a query's result to target atomically (readers never see half a file)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".parquet.tmp")
+    con.execute(f"copy ({query}) to {sql_string(str(tmp))} (format parquet, compression zstd)")
+    os.replace(tmp, target)
+
+
+def ensure_schema_file(root: Path, source: str, table: str, schema: pa.Schema) -> None:
+    target = root / source / table / SCHEMA_PARTITION / "_schema.parquet"
+    if target.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(schema.empty_table(), target)

@@ -1,0 +1,56 @@
+"""Where everything lives. One place derives every path from ALICERCE_DATA_DIR."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Runtime settings, read from the environment (prefix ALICERCE_)."""
+
+    model_config = SettingsConfigDict(env_prefix="ALICERCE_", extra="ignore")
+
+    data_dir: Path = PROJECT_ROOT / "data"
+    # Key for the CPF keyed hash (HMAC-SHA256). The demo default is public: set your own.
+    cpf_hash_key: str = "alicerce-demo-key-not-secret"
+
+    @cached_property
+    def landing_dir(self) -> Path:
+        return self.data_dir / "landing"
+
+    @cached_property
+    def lake_dir(self) -> Path:
+        return self.data_dir / "lake"
+
+    @cached_property
+    def raw_dir(self) -> Path:
+        return self.lake_dir / "raw"
+
+    @cached_property
+    def quarantine_dir(self) -> Path:
+        return self.lake_dir / "quarantine"
+
+    @cached_property
+    def state_db(self) -> Path:
+        return self.data_dir / "state" / "alicerce.sqlite"
+
+    @cached_property
+    def warehouse(self) -> Path:
+        return self.data_dir / "warehouse" / "alicerce.duckdb"
+
+    @cached_property
+    def published_dir(self) -> Path:
+        return self.data_dir / "published"
+
+    @cached_property
+    def dagster_home(self) -> Path:
+        return self.data_dir / "dagster"
+
+
+def get_settings() -> Settings:
+    return Settings()

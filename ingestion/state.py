@@ -1,0 +1,108 @@
+"""Operational state in one SQLite database (WAL): ingested files and run summaries.
+
+Never in the warehouse: the dashboards read it while the pipeline writes the warehouse.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import closing
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+SCHEMA = """
+create table if not exists ingested_files (
+    source text not null,
+    table_name text not null,
+    sha256 text not null,
+    path text not null,
+    load_date text not null,
+    ingested_at text not null,
+    records_in integer not null,
+    loaded integer not null,
+    quarantined integer not null,
+    duplicates integer not null,
+    primary key (source, table_name, sha256)
+);
+create table if not exists runs (
+    run_id text primary key,
+    started_at text not null,
+    finished_at text,
+    status text not null,
+    summary_json text
+);
+"""
+
+
+@dataclass(frozen=True)
+class FileCounts:
+    """What one landing file gave: records in = loaded + quarantined + duplicates."""
+
+    path: str
+    sha256: str
+    records_in: int
+    loaded: int
+    quarantined: int
+    duplicates: int
+
+
+def connect(db_path: Path) -> sqlite3.Connection:
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(db_path, timeout=30)
+    conn.execute("pragma journal_mode=wal")
+    conn.executescript(SCHEMA)
+    return conn
+
+
+def is_ingested(db_path: Path, source: str, table: str, sha256: str) -> bool:
+    with closing(connect(db_path)) as conn:
+        row = conn.execute(
+            "select 1 from ingested_files where source=? and table_name=? and sha256=?",
+            (source, table, sha256),
+        ).fetchone()
+    return row is not None
+
+
+def record_file(db_path: Path, source: str, table: str, load_date: str, counts: FileCounts) -> None:
+    with closing(connect(db_path)) as conn, conn:
+        conn.execute(
+            "insert into ingested_files values (?,?,?,?,?,?,?,?,?,?)",
+            (
+                source,
+                table,
+                counts.sha256,
+                counts.path,
+                load_date,
+                datetime.now(UTC).isoformat(),
+                counts.records_in,
+                counts.loaded,
+                counts.quarantined,
+                counts.duplicates,
+            ),
+        )
+
+
+def record_run(
+    db_path: Path, run_id: str, started_at: datetime, status: str, summary: dict | None
+) -> None:
+    """Insert or finish a run summary (the dashboards show the last runs)."""
+    finished = None if status == "running" else datetime.now(UTC).isoformat()
+    with closing(connect(db_path)) as conn, conn:
+        conn.execute(
+            """insert into runs values (?,?,?,?,?)
+               on conflict(run_id) do update set finished_at=excluded.finished_at,
+               status=excluded.status, summary_json=excluded.summary_json""",
+            (
+                run_id,
+                started_at.isoformat(),
+                finished,
+                status,
+                json.dumps(summary, default=str, ensure_ascii=False) if summary else None,
+            ),
+        )
+
+
+def file_counts_dict(counts: FileCounts) -> dict:
+    return asdict(counts)
