@@ -1,0 +1,201 @@
+"""The `alicerce` command: demo data, the pipeline through Dagster, dashboards, read-only SQL."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import time
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ingestion.settings import PROJECT_ROOT, get_settings
+from orchestration.lib.environment import prepare_environment
+from orchestration.lib.load_date import today_in_sao_paulo
+
+app = typer.Typer(help="Alicerce: the incorporadora's analytics warehouse.", no_args_is_help=True)
+console = Console(stderr=True, width=max(120, shutil.get_terminal_size().columns))
+
+
+@app.command("demo-data")
+def demo_data(
+    people: Annotated[int, typer.Option(min=1, help="How many people to generate.")] = 500,
+    seed: Annotated[int, typer.Option(help="Random seed: same seed, same files.")] = 42,
+    until: Annotated[
+        str | None, typer.Option(help="Last day of events (YYYY-MM-DD); default today.")
+    ] = None,
+    defects: Annotated[bool, typer.Option(help="Inject a few malformed records.")] = True,
+) -> None:
+    """Generate deterministic synthetic landing files (portal events, CRM `pessoas` pages)."""
+    from ingestion.demo.generator import generate_demo_data
+
+    settings = get_settings()
+    started = time.perf_counter()
+    summary = generate_demo_data(
+        settings.landing_dir,
+        people=people,
+        seed=seed,
+        until=date.fromisoformat(until) if until else None,
+        defects=defects,
+        progress=lambda message: console.print(f"[dim]{message}[/dim]"),
+    )
+    console.print(f"[green]demo data[/green] in {settings.landing_dir}: {summary}")
+    console.print(f"took {time.perf_counter() - started:.1f} s")
+
+
+def _run_summary(result) -> dict:
+    """Counts per ingested source and dbt figures, read from the run's events."""
+    summary: dict = {"sources": {}, "models_built": 0, "checks_passed": 0, "checks_failed": 0}
+    for event in result.all_events:
+        if event.event_type_value == "ASSET_MATERIALIZATION":
+            materialization = event.event_specific_data.materialization
+            metadata = {k: v.value for k, v in materialization.metadata.items()}
+            if "records_in" in metadata:
+                summary["sources"][metadata["source"]] = metadata
+            elif materialization.asset_key.path[0] != "publicacao":
+                summary["models_built"] += 1
+        elif event.event_type_value == "ASSET_CHECK_EVALUATION":
+            passed = event.event_specific_data.passed
+            summary["checks_passed" if passed else "checks_failed"] += 1
+    return summary
+
+
+def _print_summary(summary: dict, seconds: float, success: bool) -> None:
+    table = Table(title="Ingestão")
+    for column in ("fonte", "arquivos", "entrada", "carregados", "quarentena", "duplicados", "ok"):
+        table.add_column(column, justify="left" if column == "fonte" else "right")
+    for source, meta in summary["sources"].items():
+        table.add_row(
+            source,
+            f"{meta['files_ingested']} (+{meta['files_skipped']} já ingeridos)",
+            f"{meta['records_in']:,}",
+            f"{meta['loaded']:,}",
+            f"{meta['quarantined']:,}",
+            f"{meta['duplicates']:,}",
+            "sim" if meta["reconciles"] else "NÃO",
+        )
+    console.print(table)
+    console.print(
+        f"dbt: {summary['models_built']} models built, {summary['checks_passed']} tests passed, "
+        f"{summary['checks_failed']} failed"
+    )
+    status = "[green]success[/green]" if success else "[red]FAILED[/red]"
+    console.print(f"pipeline {status} in {seconds:.1f} s")
+
+
+@app.command()
+def run(
+    load_date: Annotated[
+        str | None, typer.Option(help="Load date of this run (YYYY-MM-DD); default today, SP.")
+    ] = None,
+) -> None:
+    """Run the whole pipeline headless through Dagster: ingest, dbt build, publish."""
+    settings = get_settings()
+    prepare_environment(settings)
+    from dagster import DagsterInstance
+
+    from ingestion import state
+    from orchestration.definitions import PIPELINE_JOB, defs
+
+    resolved_date = load_date or today_in_sao_paulo().isoformat()
+    ingest_config = {"config": {"load_date": resolved_date}}
+    run_config = {
+        "ops": {"portal__eventos": ingest_config, "crm__pessoas": ingest_config},
+        "loggers": {"console": {"config": {"log_level": "INFO"}}},
+    }
+    started_at = datetime.now(UTC)
+    started = time.perf_counter()
+    console.print(
+        f"[bold]alicerce run[/bold]: load date {resolved_date}, data in {settings.data_dir}"
+    )
+    with DagsterInstance.get() as instance:
+        result = defs.resolve_job_def(PIPELINE_JOB).execute_in_process(
+            run_config=run_config, instance=instance, raise_on_error=False
+        )
+    seconds = time.perf_counter() - started
+    summary = _run_summary(result)
+    summary["seconds"] = round(seconds, 1)
+    state.record_run(
+        settings.state_db,
+        result.run_id,
+        started_at,
+        "success" if result.success else "failure",
+        summary,
+    )
+    _print_summary(summary, seconds, result.success)
+    if not result.success:
+        for event in result.all_events:
+            if event.event_type_value == "STEP_FAILURE":
+                console.print(f"[red]{event.step_key} failed[/red]: {event.message}")
+        raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str, typer.Option(help="Address to bind; the pages carry personal data, keep it local.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8501,
+) -> None:
+    """Serve the dashboards on the published copy (Streamlit)."""
+    settings = get_settings()
+    prepare_environment(settings)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        console.print(f"[yellow]warning[/yellow]: serving personal data on {host}:{port}")
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboards" / "app.py"),
+        "--server.address", host, "--server.port", str(port), "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    console.print(f"dashboards at http://{host}:{port}")
+    os.execv(sys.executable, command)
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="SQL to run on the published copy (read-only).")],
+    output: Annotated[
+        str, typer.Option("--format", help="table, csv or json.", case_sensitive=False)
+    ] = "table",
+) -> None:
+    """Run a read-only query on the published copy of the marts."""
+    import duckdb
+
+    from orchestration.lib.publish import current_publication
+
+    if output not in ("table", "csv", "json"):
+        raise typer.BadParameter("use table, csv or json", param_hint="--format")
+    publication = current_publication(get_settings().published_dir)
+    if publication is None:
+        console.print("[red]No publication yet[/red]: run `alicerce run` first.")
+        raise typer.Exit(2)
+    with duckdb.connect(str(publication), read_only=True) as con:
+        try:
+            cursor = con.execute(query)
+        except duckdb.Error as error:
+            console.print(f"[red]query failed[/red]: {error}")
+            raise typer.Exit(1) from error
+        columns = [d[0] for d in cursor.description or []]
+        rows = cursor.fetchall()
+    if output == "json":
+        print(json.dumps([dict(zip(columns, row, strict=True)) for row in rows], default=str))
+    elif output == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    else:
+        table = Table(*columns)
+        for row in rows:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        Console().print(table)
+
+
+if __name__ == "__main__":
+    app()

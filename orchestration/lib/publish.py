@@ -1,0 +1,69 @@
+"""Publication: a consistent read-only copy of the marts for the dashboards and `alicerce sql`.
+
+DuckDB allows one writer or many readers, never both, so readers never open the warehouse. After
+a successful build the marts are copied into a new DuckDB file, which becomes current by an atomic
+rename of the pointer file CURRENT. Readers open the file CURRENT names, per query.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from ingestion.lake import sql_string
+from ingestion.settings import Settings
+
+POINTER = "CURRENT"
+KEEP_PUBLICATIONS = 3
+
+
+def current_publication(published_dir: Path) -> Path | None:
+    pointer = published_dir / POINTER
+    if not pointer.exists():
+        return None
+    target = published_dir / pointer.read_text().strip()
+    return target if target.exists() else None
+
+
+def publish(settings: Settings, run_id: str) -> Path:
+    """Copy every table and view of the warehouse's `marts` schema into a new publication."""
+    published_dir = settings.published_dir
+    published_dir.mkdir(parents=True, exist_ok=True)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    name = f"alicerce-{now:%Y%m%dT%H%M%S%f}Z.duckdb"
+    tmp = published_dir / f"{name}.tmp"
+    tmp.unlink(missing_ok=True)
+    with duckdb.connect(str(tmp)) as con:
+        con.execute(f"attach {sql_string(str(settings.warehouse))} as wh (read_only)")
+        marts = [
+            row[0]
+            for row in con.execute(
+                "select table_name from information_schema.tables "
+                "where table_catalog = 'wh' and table_schema = 'marts' order by 1"
+            ).fetchall()
+        ]
+        con.execute("create schema marts")
+        for mart in marts:
+            con.execute(f'create table marts."{mart}" as select * from wh.marts."{mart}"')
+        con.execute(
+            "create table main.publicacao as select ?::timestamp as publicado_em, ? as run_id",
+            [now, run_id],
+        )
+        con.execute("detach wh")
+    final = published_dir / name
+    os.replace(tmp, final)
+    pointer_tmp = published_dir / f"{POINTER}.tmp"
+    pointer_tmp.write_text(name)
+    os.replace(pointer_tmp, published_dir / POINTER)
+    _remove_old_publications(published_dir, keep=KEEP_PUBLICATIONS)
+    return final
+
+
+def _remove_old_publications(published_dir: Path, keep: int) -> None:
+    """Older copies go; a reader still holding one keeps reading it (POSIX unlink semantics)."""
+    publications = sorted(published_dir.glob("alicerce-*.duckdb"))
+    for old in publications[:-keep]:
+        old.unlink(missing_ok=True)
