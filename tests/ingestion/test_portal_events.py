@@ -43,7 +43,8 @@ def quarantine_rows(settings: Settings) -> list[tuple]:
     if not list(settings.quarantine_dir.glob("portal/eventos/*/*.parquet")):
         return []
     return duckdb.sql(
-        f"select source_file, line_no, reason from read_parquet('{glob}') order by source_file, line_no"
+        f"select source_file, line_no, reason from read_parquet('{glob}') "
+        "order by source_file, line_no"
     ).fetchall()
 
 

@@ -14,6 +14,6 @@ MART_KEYS = [dg.AssetKey(["marts", "alteracoes_cadastrais"])]
     kinds={"duckdb"},
 )
 def publicacao(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    target = publish(get_settings(), context.run_id)
+    target = publish(get_settings(), context.run.run_id)
     context.log.info(f"published {target.name}")
     return dg.MaterializeResult(metadata={"file": str(target)})

@@ -1,0 +1,68 @@
+"""The Dagster job materialises every asset, records its checks, and is safe to rerun."""
+
+from __future__ import annotations
+
+import dagster as dg
+import duckdb
+
+from orchestration.definitions import defs
+
+
+def materialized_keys(result) -> set[str]:
+    return {
+        event.event_specific_data.materialization.asset_key.to_user_string()
+        for event in result.all_events
+        if event.event_type_value == "ASSET_MATERIALIZATION"
+    }
+
+
+def test_every_asset_is_materialised(pipeline_run):
+    _, first, _ = pipeline_run
+    all_keys = {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
+    assert first.success
+    assert materialized_keys(first) == all_keys
+    assert {
+        "portal/eventos",
+        "crm/pessoas",
+        "marts/alteracoes_cadastrais",
+        "publicacao",
+    } <= all_keys
+
+
+def test_dbt_tests_run_as_asset_checks_and_pass(pipeline_run):
+    _, first, _ = pipeline_run
+    evaluations = [
+        event.event_specific_data
+        for event in first.all_events
+        if event.event_type_value == "ASSET_CHECK_EVALUATION"
+    ]
+    assert len(evaluations) >= 10
+    assert all(evaluation.passed for evaluation in evaluations)
+
+
+def test_quarantine_does_not_fail_the_run_and_counts_reconcile(pipeline_run):
+    settings, first, second = pipeline_run
+    meta = {
+        k: v.value
+        for k, v in first.asset_materializations_for_node("portal__eventos")[0].metadata.items()
+    }
+    assert (meta["records_in"], meta["loaded"], meta["quarantined"], meta["duplicates"]) == (
+        7,
+        6,
+        1,
+        0,
+    )
+    glob = str(settings.quarantine_dir / "portal" / "eventos" / "*" / "*.parquet")
+    assert duckdb.sql(f"select line_no, reason from '{glob}'").fetchall() == [(7, "invalid_json")]
+    rerun = {
+        k: v.value
+        for k, v in second.asset_materializations_for_node("portal__eventos")[0].metadata.items()
+    }
+    assert (rerun["records_in"], rerun["files_skipped"]) == (0, 1)
+
+
+def test_runs_are_kept_in_the_persistent_instance(pipeline_run):
+    settings, first, second = pipeline_run
+    with dg.DagsterInstance.from_config(str(settings.dagster_home)) as instance:
+        run_ids = {run.run_id for run in instance.get_runs()}
+    assert {first.run_id, second.run_id} <= run_ids
