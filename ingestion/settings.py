@@ -18,6 +18,8 @@ class Settings(BaseSettings):
     data_dir: Path = PROJECT_ROOT / "data"
     # Key for the CPF keyed hash (HMAC-SHA256). The demo default is public: set your own.
     cpf_hash_key: str = "alicerce-demo-key-not-secret"
+    # The dashboards viewer's role until login exists: gestor, compliance, analista, ...
+    papel: str = "gestor"
 
     @cached_property
     def landing_dir(self) -> Path:

@@ -21,11 +21,16 @@ KEEP_PUBLICATIONS = 3
 
 
 def current_publication(published_dir: Path) -> Path | None:
+    """The publication CURRENT names (a bare file name in the same folder), or None."""
     pointer = published_dir / POINTER
-    if not pointer.exists():
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
         return None
-    target = published_dir / pointer.read_text().strip()
-    return target if target.exists() else None
+    if not name or Path(name).name != name:
+        return None
+    target = published_dir / name
+    return target if target.is_file() else None
 
 
 def publish(settings: Settings, run_id: str) -> Path:

@@ -1,0 +1,32 @@
+"""Entry point of the dashboards (`streamlit run dashboards/app.py`): navigation only."""
+
+import streamlit as st
+
+from dashboards import data_access
+from dashboards.formatacao import data_hora_br
+from dashboards.paginas import alteracoes_cadastrais
+
+
+def _rodape() -> None:
+    publicacao = data_access.publicacao_atual()
+    if publicacao is None:
+        st.sidebar.info(data_access.SEM_PUBLICACAO)
+    else:
+        st.sidebar.caption(f"dados atualizados em {data_hora_br(publicacao.publicado_em)}")
+
+
+st.set_page_config(page_title="Alicerce", layout="wide")
+navegacao = st.navigation(
+    {
+        "Cadastro": [
+            st.Page(
+                alteracoes_cadastrais.render,
+                title=alteracoes_cadastrais.TITULO,
+                url_path="alteracoes-cadastrais",
+                default=True,
+            ),
+        ],
+    }
+)
+_rodape()
+navegacao.run()

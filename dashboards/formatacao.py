@@ -1,0 +1,90 @@
+"""Brazilian Portuguese formatting for screens and exports, and the CPF mask.
+
+Every timestamp in the warehouse is UTC; screens show São Paulo local time, converted with the
+time-zone database so that the daylight-saving years before 2019 come out right.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+FUSO_SAO_PAULO = ZoneInfo("America/Sao_Paulo")
+
+_CPF_MASCARADO_DESCONHECIDO = "***"
+
+
+def em_sao_paulo(momento_utc: datetime) -> datetime:
+    """Convert a UTC timestamp (naive values are read as UTC) to São Paulo local time."""
+    if momento_utc.tzinfo is None:
+        momento_utc = momento_utc.replace(tzinfo=UTC)
+    return momento_utc.astimezone(FUSO_SAO_PAULO)
+
+
+def serie_em_sao_paulo(serie_utc: pd.Series) -> pd.Series:
+    """Vectorised `em_sao_paulo` for a column of naive UTC timestamps, returned naive local.
+
+    Naive local values display as they are in grids and spreadsheets, which do not understand
+    time zones.
+    """
+    serie = pd.to_datetime(serie_utc)
+    if serie.dt.tz is None:
+        serie = serie.dt.tz_localize("UTC")
+    return serie.dt.tz_convert(FUSO_SAO_PAULO).dt.tz_localize(None)
+
+
+def data_br(dia: date | None) -> str:
+    """A date as "dd/mm/aaaa": `date(2026, 11, 3)` → "03/11/2026"; None → ""."""
+    if dia is None:
+        return ""
+    return dia.strftime("%d/%m/%Y")
+
+
+def data_hora_br(momento_utc: datetime | None) -> str:
+    """A UTC timestamp shown in São Paulo time as "dd/mm/aaaa hh:mm"; None → ""."""
+    if momento_utc is None:
+        return ""
+    return em_sao_paulo(momento_utc).strftime("%d/%m/%Y %H:%M")
+
+
+def inteiro_br(numero: int) -> str:
+    """1234567 → "1.234.567"."""
+    return f"{numero:,}".replace(",", ".")
+
+
+def decimal_br(valor: Decimal, casas: int = 2) -> str:
+    """Decimal("1234.5") → "1.234,50" (rounded half up)."""
+    quantum = Decimal(1).scaleb(-casas)
+    arredondado = valor.quantize(quantum, rounding=ROUND_HALF_UP)
+    texto = f"{arredondado:,.{casas}f}"
+    return texto.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def dinheiro_br(valor: Decimal | int) -> str:
+    """Decimal("1234.56") → "R$ 1.234,56"; negative amounts → "-R$ 1.234,56".
+
+    Money is never a float in this project, so floats are refused rather than rounded silently.
+    """
+    if isinstance(valor, float):
+        raise TypeError("money must be a Decimal, never a float")
+    valor = Decimal(valor)
+    sinal = "-" if valor < 0 else ""
+    return f"{sinal}R$ {decimal_br(abs(valor))}"
+
+
+def mascarar_cpf(documento: str | None) -> str | None:
+    """Mask a CPF for screens: "12345678901" → "***.456.789-**".
+
+    Anything that is not an 11-digit CPF is hidden entirely, so a malformed value can never leak
+    digits; None or blank stays None (no document on file).
+    """
+    if documento is None or not documento.strip():
+        return None
+    digitos = re.sub(r"\D", "", documento)
+    if len(digitos) != 11:
+        return _CPF_MASCARADO_DESCONHECIDO
+    return f"***.{digitos[3:6]}.{digitos[6:9]}-**"

@@ -1,0 +1,4 @@
+"""One module per dashboard page; each exposes `render()`, registered in `dashboards/app.py`.
+
+The folder is not called `pages/`, which Streamlit would load on its own beside st.navigation.
+"""

@@ -1,0 +1,176 @@
+"""Publications written to the dashboards' contract, in real DuckDB files under tmp_path.
+
+The rows are chosen so that every filter has something to tell apart (reference date 20/11/2026):
+
+- mês atual (01/11 to 20/11/2026): ev-001..ev-004, clients 1001 and 1002. ev-004 happens on
+  21/11 in UTC but on 20/11 in São Paulo, so it is in; ev-005 (25/11) is after the reference date.
+- mês anterior (October 2026): ev-006..ev-008, clients 1001, 1002, 1003. ev-008 happens on 01/11
+  in UTC but on 31/10 in São Paulo.
+- older: ev-009 (August 2026) and ev-010 (December 2018, daylight saving time: UTC-2).
+
+Tests use the fixtures; the e2e test loads this file by path for `escrever_publicacao`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import duckdb
+import pytest
+import streamlit as st
+
+DATA_REFERENCIA = date(2026, 11, 20)
+PUBLICADO_EM = datetime(2026, 11, 27, 18, 30, 0, 123456)  # UTC: 27/11/2026 15:30 in São Paulo
+SEGUNDA_PUBLICADA_EM = datetime(2026, 11, 28, 9, 5)  # UTC: 28/11/2026 06:05 in São Paulo
+
+_SAO_PAULO = ZoneInfo("America/Sao_Paulo")
+
+
+@dataclass(frozen=True)
+class Alteracao:
+    """One row of marts.alteracoes_cadastrais; `alterado_em` is naive UTC."""
+
+    id_evento: str
+    idpessoa: int
+    nome: str | None
+    documento: str | None
+    campo: str
+    valor_anterior: str | None
+    valor_atual: str | None
+    alterado_em: datetime
+    origem: str = "portal"
+
+    @property
+    def data_local(self) -> date:
+        return self.alterado_em.replace(tzinfo=UTC).astimezone(_SAO_PAULO).date()
+
+
+JOAO = {"idpessoa": 1001, "nome": "João Conceição", "documento": "12345678901"}
+MARIA = {"idpessoa": 1002, "nome": "Maria Gonçalves", "documento": "98765432100"}
+PEDRO = {"idpessoa": 1003, "nome": "Pedro Álvares", "documento": None}
+SEM_NOME = {"idpessoa": 1004, "nome": None, "documento": "11122233344"}
+
+# fmt: off
+ALTERACOES = [
+    # mês atual
+    Alteracao("ev-001", **JOAO, campo="email", valor_anterior="joao@antigo.com",
+              valor_atual="joao@novo.com.br", alterado_em=datetime(2026, 11, 3, 12, 15)),
+    Alteracao("ev-002", **JOAO, campo="celular", valor_anterior="(81) 99876-5432",
+              valor_atual="+55 81 98765-1234", alterado_em=datetime(2026, 11, 10, 23, 50)),
+    Alteracao("ev-003", **MARIA, campo="renda_familiar", valor_anterior="3500.00",
+              valor_atual="4200.50", alterado_em=datetime(2026, 11, 15, 14, 0), origem="painel"),
+    Alteracao("ev-004", **MARIA, campo="nome", valor_anterior="Maria Goncalves",
+              valor_atual="Maria Gonçalves", alterado_em=datetime(2026, 11, 21, 1, 0)),
+    # after the reference date
+    Alteracao("ev-005", **PEDRO, campo="cep", valor_anterior="50050-000",
+              valor_atual="51020-010", alterado_em=datetime(2026, 11, 25, 15, 0)),
+    # mês anterior
+    Alteracao("ev-006", **MARIA, campo="rg", valor_anterior="12.345.678-x",
+              valor_atual="12345678X", alterado_em=datetime(2026, 10, 5, 13, 0)),
+    Alteracao("ev-007", **PEDRO, campo="endereco",
+              valor_anterior="Rua da Aurora, 120, Apto 301, Boa Vista, Recife/PE",
+              valor_atual="Av. Boa Viagem, 4500, Boa Viagem, Recife/PE",
+              alterado_em=datetime(2026, 10, 20, 18, 0), origem="painel"),
+    Alteracao("ev-008", **JOAO, campo="cep", valor_anterior="50050000",
+              valor_atual="51020010", alterado_em=datetime(2026, 11, 1, 2, 30)),
+    # older months
+    Alteracao("ev-009", **JOAO, campo="nome", valor_anterior="Joao Conceicao",
+              valor_atual="João Conceição", alterado_em=datetime(2026, 8, 12, 17, 0)),
+    Alteracao("ev-010", **SEM_NOME, campo="email", valor_anterior=None,
+              valor_atual="cliente@exemplo.com", alterado_em=datetime(2018, 12, 1, 15, 0)),
+]
+# fmt: on
+
+# For the second publication: one more change in the reference month, by a new client.
+ANA = {"idpessoa": 1005, "nome": "Ana Lúcia", "documento": "55566677788"}
+ALTERACAO_NOVA = Alteracao(
+    "ev-011",
+    **ANA,
+    campo="celular",
+    valor_anterior="(11) 91234-5678",
+    valor_atual="(11) 98765-4321",
+    alterado_em=datetime(2026, 11, 18, 16, 45),
+)
+
+
+class Publicador:
+    """Writes publications the way the pipeline's publisher does, into one data folder."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.pasta = data_dir / "published"
+
+    def publicar(
+        self,
+        alteracoes: list[Alteracao] | None = None,
+        publicado_em: datetime = PUBLICADO_EM,
+        run_id: str = "run-teste-1",
+    ) -> Path:
+        """Write a publication file, then point CURRENT at it atomically. Returns the file."""
+        return escrever_publicacao(
+            self.pasta, ALTERACOES if alteracoes is None else alteracoes, publicado_em, run_id
+        )
+
+    def publicar_segunda(self) -> Path:
+        """A newer publication with one more change (ev-011, Ana Lúcia, 18/11/2026)."""
+        return self.publicar(
+            [*ALTERACOES, ALTERACAO_NOVA], SEGUNDA_PUBLICADA_EM, run_id="run-teste-2"
+        )
+
+
+def escrever_publicacao(
+    pasta: Path, alteracoes: list[Alteracao], publicado_em: datetime, run_id: str
+) -> Path:
+    """A publication per the contract in `pasta` (usually <data_dir>/published)."""
+    pasta.mkdir(parents=True, exist_ok=True)
+    arquivo = pasta / f"alicerce-{publicado_em:%Y%m%dT%H%M%S%f}Z.duckdb"
+    with duckdb.connect(str(arquivo)) as conexao:
+        conexao.execute("create table main.publicacao (publicado_em timestamp, run_id varchar)")
+        conexao.execute("insert into main.publicacao values (?, ?)", [publicado_em, run_id])
+        conexao.execute("create schema marts")
+        conexao.execute(
+            """
+            create table marts.alteracoes_cadastrais (
+                id_evento varchar, idpessoa bigint, nome varchar, documento varchar,
+                campo varchar, valor_anterior varchar, valor_atual varchar,
+                alterado_em timestamp, data_local date, origem varchar
+            )
+            """
+        )
+        if alteracoes:
+            conexao.executemany(
+                "insert into marts.alteracoes_cadastrais values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [_valores(alteracao) for alteracao in alteracoes],
+            )
+    temporario = pasta / "CURRENT.tmp"
+    temporario.write_text(arquivo.name, encoding="utf-8")
+    os.replace(temporario, pasta / "CURRENT")
+    return arquivo
+
+
+def _valores(a: Alteracao) -> list[object]:
+    return [
+        a.id_evento, a.idpessoa, a.nome, a.documento, a.campo,
+        a.valor_anterior, a.valor_atual, a.alterado_em, a.data_local, a.origem,
+    ]  # fmt: skip
+
+
+@pytest.fixture
+def publicador(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Publicador:
+    """An empty data folder (nothing published yet) that the dashboards read."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    monkeypatch.setenv("ALICERCE_DATA_DIR", str(data_dir))
+    monkeypatch.delenv("ALICERCE_PAPEL", raising=False)
+    st.cache_data.clear()
+    return Publicador(data_dir)
+
+
+@pytest.fixture
+def publicacao(publicador: Publicador) -> Path:
+    """The standard publication (ALTERACOES), current."""
+    return publicador.publicar()

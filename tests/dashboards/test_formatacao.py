@@ -1,0 +1,93 @@
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+
+from dashboards.formatacao import (
+    data_br,
+    data_hora_br,
+    dinheiro_br,
+    inteiro_br,
+    mascarar_cpf,
+    serie_em_sao_paulo,
+)
+
+
+def test_data_br():
+    assert data_br(date(2026, 1, 5)) == "05/01/2026"
+    assert data_br(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("utc", "sao_paulo"),
+    [
+        # Since 2019 there is no daylight saving time: always UTC-3.
+        (datetime(2026, 11, 3, 12, 15), "03/11/2026 09:15"),
+        (datetime(2019, 12, 1, 15, 0), "01/12/2019 12:00"),
+        # Summer 2018/2019 was UTC-2: a fixed -03:00 would say 12:00.
+        (datetime(2018, 12, 1, 15, 0), "01/12/2018 13:00"),
+        # DST began at local midnight on 04/11/2018 (clocks jumped to 01:00)...
+        (datetime(2018, 11, 4, 2, 59), "03/11/2018 23:59"),
+        (datetime(2018, 11, 4, 3, 0), "04/11/2018 01:00"),
+        # ...and ended at local midnight on 17/02/2019 (clocks went back to 23:00 on the 16th).
+        (datetime(2019, 2, 17, 1, 59), "16/02/2019 23:59"),
+        (datetime(2019, 2, 17, 2, 0), "16/02/2019 23:00"),
+    ],
+)
+def test_data_hora_br_em_sao_paulo_com_horario_de_verao(utc, sao_paulo):
+    assert data_hora_br(utc) == sao_paulo
+    assert data_hora_br(utc.replace(tzinfo=UTC)) == sao_paulo
+
+
+def test_data_hora_br_aceita_outro_fuso_e_none():
+    lisboa_verao = timezone(timedelta(hours=1))
+    assert data_hora_br(datetime(2026, 6, 1, 13, 0, tzinfo=lisboa_verao)) == "01/06/2026 09:00"
+    assert data_hora_br(None) == ""
+
+
+def test_serie_em_sao_paulo_concorda_com_data_hora_br():
+    momentos = [datetime(2018, 12, 1, 15, 0), datetime(2019, 2, 17, 2, 0), datetime(2026, 11, 3)]
+    locais = serie_em_sao_paulo(pd.Series(momentos))
+    assert [f"{local:%d/%m/%Y %H:%M}" for local in locais] == [data_hora_br(m) for m in momentos]
+    assert locais.dt.tz is None
+
+
+@pytest.mark.parametrize(
+    ("valor", "texto"),
+    [
+        (Decimal("1234.56"), "R$ 1.234,56"),
+        (Decimal("0"), "R$ 0,00"),
+        (Decimal("1234567.8"), "R$ 1.234.567,80"),
+        (Decimal("0.005"), "R$ 0,01"),  # half up
+        (Decimal("-1234.56"), "-R$ 1.234,56"),
+        (15, "R$ 15,00"),
+    ],
+)
+def test_dinheiro_br(valor, texto):
+    assert dinheiro_br(valor) == texto
+
+
+def test_dinheiro_br_recusa_float():
+    with pytest.raises(TypeError):
+        dinheiro_br(1234.56)
+
+
+def test_inteiro_br():
+    assert inteiro_br(1234567) == "1.234.567"
+    assert inteiro_br(12) == "12"
+
+
+@pytest.mark.parametrize(
+    ("documento", "mascarado"),
+    [
+        ("12345678901", "***.456.789-**"),
+        ("123.456.789-01", "***.456.789-**"),
+        ("1234567890", "***"),  # not a CPF: show no digit at all
+        ("12345678901234", "***"),
+        (None, None),
+        ("", None),
+    ],
+)
+def test_mascarar_cpf(documento, mascarado):
+    assert mascarar_cpf(documento) == mascarado

@@ -1,0 +1,83 @@
+"""The `alicerce` command as a newcomer uses it: demo data, run, sql (real subprocesses)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ALICERCE = str(Path(sys.executable).parent / "alicerce")
+
+
+def alicerce(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "ALICERCE_DATA_DIR": str(data_dir)}
+    env.pop("DAGSTER_HOME", None)  # the command must find its own instance under data/
+    return subprocess.run(
+        [ALICERCE, *args], env=env, capture_output=True, text=True, timeout=600, check=False
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess]:
+    data_dir = tmp_path_factory.mktemp("cli") / "data"
+    generated = alicerce(
+        data_dir, "demo-data", "--people", "120", "--seed", "7", "--until", "2026-11-27"
+    )
+    assert generated.returncode == 0, generated.stderr
+    ran = alicerce(data_dir, "run", "--load-date", "2026-11-27")
+    return data_dir, ran
+
+
+def test_run_succeeds_and_prints_a_summary(demo_run):
+    _, ran = demo_run
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert "pipeline success" in ran.stderr
+    assert "portal/eventos" in ran.stderr and "crm/pessoas" in ran.stderr
+    assert "models built" in ran.stderr
+
+
+def test_malformed_demo_lines_end_in_quarantine_and_counts_reconcile(demo_run):
+    data_dir, _ = demo_run
+    with sqlite3.connect(data_dir / "state" / "alicerce.sqlite") as db:
+        totals = db.execute(
+            "select sum(records_in), sum(loaded), sum(quarantined), sum(duplicates) "
+            "from ingested_files where source = 'portal'"
+        ).fetchone()
+        runs = db.execute("select status, summary_json from runs").fetchall()
+    records_in, loaded, quarantined, duplicates = totals
+    assert quarantined > 0 and duplicates > 0
+    assert records_in == loaded + quarantined + duplicates
+    assert [status for status, _ in runs] == ["success"]
+    assert json.loads(runs[0][1])["sources"]["portal/eventos"]["quarantined"] == quarantined
+
+
+def test_sql_answers_on_the_published_copy(demo_run):
+    data_dir, _ = demo_run
+    result = alicerce(
+        data_dir, "sql", "select count(*) as n from marts.alteracoes_cadastrais", "--format", "json"
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)[0]["n"] > 0
+
+    as_csv = alicerce(
+        data_dir, "sql", "select campo from marts.alteracoes_cadastrais limit 1", "--format", "csv"
+    )
+    assert as_csv.stdout.splitlines()[0] == "campo"
+
+
+def test_sql_is_read_only(demo_run):
+    data_dir, _ = demo_run
+    result = alicerce(data_dir, "sql", "delete from marts.alteracoes_cadastrais")
+    assert result.returncode == 1
+    assert "read-only" in result.stderr.lower()
+
+
+def test_sql_without_a_publication_says_what_to_do(tmp_path: Path):
+    result = alicerce(tmp_path / "vazio", "sql", "select 1")
+    assert result.returncode == 2
+    assert "alicerce run" in result.stderr
