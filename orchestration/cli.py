@@ -150,7 +150,7 @@ def serve(
     command = [
         sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboards" / "app.py"),
         "--server.address", host, "--server.port", str(port), "--server.headless", "true",
-        "--browser.gatherUsageStats", "false",
+        "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer",
     ]  # fmt: skip
     console.print(f"dashboards at http://{host}:{port}")
     os.execv(sys.executable, command)
