@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -16,6 +17,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ALICERCE_", extra="ignore")
 
     data_dir: Path = PROJECT_ROOT / "data"
+    # Which engine dbt builds on: the embedded DuckDB, or Spark (dbt-spark, session mode).
+    engine: Literal["duckdb", "spark"] = "duckdb"
     # Key for the CPF keyed hash (HMAC-SHA256). The demo default is public: set your own.
     cpf_hash_key: str = "alicerce-demo-key-not-secret"
     # The dashboards viewer's role until login exists: gestor, compliance, analista, ...
@@ -44,6 +47,11 @@ class Settings(BaseSettings):
     @cached_property
     def warehouse(self) -> Path:
         return self.data_dir / "warehouse" / "alicerce.duckdb"
+
+    @cached_property
+    def spark_dir(self) -> Path:
+        """Spark's metastore and warehouse (the dbt `spark` target); marts under marts.db/."""
+        return self.data_dir / "spark"
 
     @cached_property
     def published_dir(self) -> Path:

@@ -9,6 +9,10 @@
     regexp_replace({{ value }}, '{{ pattern }}', '{{ replacement }}', 'g')
 {%- endmacro %}
 
+{% macro spark__regex_replace_all(value, pattern, replacement) -%}
+    regexp_replace({{ value }}, '{{ pattern }}', '{{ replacement }}')
+{%- endmacro %}
+
 {#- A naive UTC timestamp as São Paulo wall-clock time (time-zone database, DST included). -#}
 {% macro utc_to_sao_paulo(ts) -%}
     {{ return(adapter.dispatch('utc_to_sao_paulo', 'alicerce')(ts)) }}
@@ -16,6 +20,10 @@
 
 {% macro default__utc_to_sao_paulo(ts) -%}
     (({{ ts }} at time zone 'UTC') at time zone 'America/Sao_Paulo')
+{%- endmacro %}
+
+{% macro spark__utc_to_sao_paulo(ts) -%}
+    from_utc_timestamp({{ ts }}, 'America/Sao_Paulo')
 {%- endmacro %}
 
 {#- São Paulo wall-clock time (the CRM's offset-less timestamps) as naive UTC. In the hour repeated
@@ -38,6 +46,10 @@
     (({{ ts }} at time zone 'America/Sao_Paulo') at time zone 'UTC')
 {%- endmacro %}
 
+{% macro spark__sao_paulo_naive_to_utc_any(ts) -%}
+    to_utc_timestamp({{ ts }}, 'America/Sao_Paulo')
+{%- endmacro %}
+
 {#- Explode a JSON array held as text into one row per element (used in a select list). -#}
 {% macro unnest_json_array(json_text) -%}
     {{ return(adapter.dispatch('unnest_json_array', 'alicerce')(json_text)) }}
@@ -47,6 +59,10 @@
     unnest(json_extract({{ json_text }}, '$[*]'))
 {%- endmacro %}
 
+{% macro spark__unnest_json_array(json_text) -%}
+    explode(from_json({{ json_text }}, 'array<string>'))
+{%- endmacro %}
+
 {#- A JSON value at a path, as text (NULL for JSON null or a missing path). -#}
 {% macro json_text(json_value, path) -%}
     {{ return(adapter.dispatch('json_text', 'alicerce')(json_value, path)) }}
@@ -54,6 +70,10 @@
 
 {% macro default__json_text(json_value, path) -%}
     json_extract_string({{ json_value }}, '{{ path }}')
+{%- endmacro %}
+
+{% macro spark__json_text(json_value, path) -%}
+    get_json_object({{ json_value }}, '{{ path }}')
 {%- endmacro %}
 
 {#- Text in the CRM's date formats ('YYYY-MM-DD HH:MM:SS', 'YYYY-MM-DD', 'DD/MM/YYYY'); NULL when
@@ -67,6 +87,14 @@
         try_strptime({{ value }}, '%Y-%m-%d %H:%M:%S'),
         try_strptime({{ value }}, '%Y-%m-%d'),
         try_strptime({{ value }}, '%d/%m/%Y')
+    )
+{%- endmacro %}
+
+{% macro spark__parse_crm_timestamp(value) -%}
+    coalesce(
+        try_to_timestamp({{ value }}, 'yyyy-MM-dd HH:mm:ss'),
+        try_to_timestamp({{ value }}, 'yyyy-MM-dd'),
+        try_to_timestamp({{ value }}, 'dd/MM/yyyy')
     )
 {%- endmacro %}
 

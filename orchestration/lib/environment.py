@@ -33,6 +33,7 @@ def prepare_environment(settings: Settings) -> None:
     """Export the variables dbt and Dagster read, and create the data folders."""
     data_dir = settings.data_dir.resolve()
     os.environ["ALICERCE_DATA_DIR"] = str(data_dir)
+    os.environ["ALICERCE_ENGINE"] = settings.engine  # the dbt profile's target
     os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
     os.environ["DAGSTER_HOME"] = str(settings.dagster_home.resolve())
     path = os.environ.get("PATH", "")

@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select idpessoa
+from intermediate.int_crm__pessoas_atual
+where idpessoa is null
+
+

@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select campo
+from marts.alteracoes_cadastrais
+where campo is null
+
+

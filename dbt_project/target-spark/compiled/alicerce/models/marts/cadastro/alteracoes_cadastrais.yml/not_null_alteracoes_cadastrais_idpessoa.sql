@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select idpessoa
+from marts.alteracoes_cadastrais
+where idpessoa is null
+
+

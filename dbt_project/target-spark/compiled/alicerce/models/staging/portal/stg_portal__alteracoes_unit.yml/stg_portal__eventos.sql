@@ -1,0 +1,15 @@
+
+-- Fixture for stg_portal__eventos
+select cast('e1' as string)
+ as `event_id`, cast('update_completed' as string)
+ as `event_type`, cast(7 as bigint)
+ as `idpessoa`, cast('2026-11-10 12:00:00' as timestamp_ntz)
+ as `occurred_at_utc`, cast(null as string) as `channel`, cast('[{"campo":"endereco","valor_anterior":{"logradouro":"Rua da Aurora","numero":"120","complemento":"","bairro":"Boa Vista","cidade":"Recife","uf":"PE"},"valor_novo":{"logradouro":" Av. Boa Viagem ","numero":"4500","complemento":null,"bairro":"Boa Viagem","cidade":"Recife","uf":null}},{"campo":"renda_familiar","valor_anterior":5000,"valor_novo":null}]' as string)
+ as `changes`, cast(null as date) as `data_carga`, cast(null as string) as `source_file`, cast(null as bigint) as `line_no`
+union all
+select cast('e2' as string)
+ as `event_id`, cast('login' as string)
+ as `event_type`, cast(7 as bigint)
+ as `idpessoa`, cast('2026-11-10 12:00:00' as timestamp_ntz)
+ as `occurred_at_utc`, cast(null as string) as `channel`, cast(null as string)
+ as `changes`, cast(null as date) as `data_carga`, cast(null as string) as `source_file`, cast(null as bigint) as `line_no`

@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select idpessoa
+from staging.stg_portal__eventos
+where idpessoa is null
+
+

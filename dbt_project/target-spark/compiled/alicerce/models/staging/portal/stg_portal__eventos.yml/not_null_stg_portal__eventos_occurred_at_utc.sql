@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select occurred_at_utc
+from staging.stg_portal__eventos
+where occurred_at_utc is null
+
+

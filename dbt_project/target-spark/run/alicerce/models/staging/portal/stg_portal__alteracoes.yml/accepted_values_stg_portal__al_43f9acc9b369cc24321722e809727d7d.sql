@@ -1,0 +1,36 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+    
+    
+
+with all_values as (
+
+    select
+        campo as value_field,
+        count(*) as n_records
+
+    from staging.stg_portal__alteracoes
+    group by campo
+
+)
+
+select *
+from all_values
+where value_field not in (
+    'nome','rg','renda_familiar','celular','email','cep','endereco'
+)
+
+
+
+  
+  
+      
+    ) dbt_internal_test
