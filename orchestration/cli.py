@@ -35,6 +35,11 @@ def demo_data(
     from ingestion.demo.generator import generate_demo_data
 
     settings = get_settings()
+    if any(settings.raw_dir.glob("*/*/dt=2*/*.parquet")):
+        console.print(
+            "[yellow]warning[/yellow]: the lake already holds loaded data; other arguments make "
+            "other people under the same ids. `make clean` first to start over."
+        )
     started = time.perf_counter()
     summary = generate_demo_data(
         settings.landing_dir,
@@ -44,8 +49,13 @@ def demo_data(
         defects=defects,
         progress=lambda message: console.print(f"[dim]{message}[/dim]"),
     )
-    console.print(f"[green]demo data[/green] in {settings.landing_dir}: {summary}")
-    console.print(f"took {time.perf_counter() - started:.1f} s")
+    console.print(
+        f"[green]demo data[/green] in {settings.landing_dir} (until {summary.until}): "
+        f"{summary.people:,} people, {summary.event_lines:,} event lines in "
+        f"{summary.event_files} files, {summary.pessoas_pages} CRM pages; injected defects: "
+        f"{summary.quarantined:,} to quarantine, {summary.duplicates:,} duplicates "
+        f"({summary.defects}); took {time.perf_counter() - started:.1f} s"
+    )
 
 
 def _run_summary(result) -> dict:
