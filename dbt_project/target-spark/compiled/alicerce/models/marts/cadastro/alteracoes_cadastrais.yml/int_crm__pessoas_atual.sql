@@ -1,4 +1,0 @@
-
--- Fixture for int_crm__pessoas_atual
-select cast(null as bigint) as `idpessoa`, cast(null as string) as `referencia`, cast(null as timestamp) as `referencia_data_utc`, cast(null as string) as `ativo`, cast(null as timestamp) as `data_cad`, cast(null as boolean) as `data_cad_invalida`, cast(null as string) as `ativo_login`, cast(null as string) as `situacao`, cast(null as string) as `documento_tipo`, cast(null as string) as `documento`, cast(null as string) as `cpf_hash`, cast(null as string) as `nome`, cast(null as string) as `rg`, cast(null as string) as `renda_familiar`, cast(null as decimal(18,2)) as `renda_familiar_valor`, cast(null as boolean) as `renda_familiar_invalida`, cast(null as string) as `cep`, cast(null as string) as `endereco_completo`, cast(null as date) as `data_carga`, cast(null as timestamp_ntz) as `ingested_at`, cast(null as int) as `versao_desc`
-    limit 0
