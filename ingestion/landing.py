@@ -1,22 +1,44 @@
-"""Walking a source's landing folder: arrival order, content hashes, already-ingested files."""
+"""Walking a source's landing folder: arrival order, content hashes, batches of new files.
+
+Files are ingested in batches (up to BATCH_BYTES of landing data each): one validation and one
+duplicate check per batch instead of per file, while every landing file still gets its own lake
+file, its own quarantine file and its own ledger row.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
-from ingestion import dedup, lake, state
+from ingestion import lake, state
 from ingestion.accounting import IngestReport
+from ingestion.quarantine import write_quarantine
 from ingestion.settings import Settings
 
-# (connection, settings, path, sha256, load_date, output stem) -> (counts, quarantine reasons)
-FileIngestor = Callable[
-    [duckdb.DuckDBPyConnection, Settings, Path, str, str, str],
-    tuple[state.FileCounts, dict[str, int]],
+BATCH_BYTES = 128 << 20
+# DuckDB spills to disk beyond this, so a large batch never takes the machine's memory.
+MEMORY_LIMIT = "1GB"
+
+
+@dataclass(frozen=True)
+class PendingFile:
+    """A landing file not ingested yet; `file_no` is its place in the batch."""
+
+    file_no: int
+    path: Path
+    sha256: str
+    stem: str  # name of its outputs in the lake and quarantine
+
+
+FileOutcome = tuple[state.FileCounts, dict[str, int]]
+# (connection, settings, files of the batch, load date) -> per file: (counts, quarantine reasons)
+BatchIngestor = Callable[
+    [duckdb.DuckDBPyConnection, Settings, list[PendingFile], str], list[FileOutcome]
 ]
 
 
@@ -39,17 +61,91 @@ def new_files(
     db_path: Path, source: str, table: str, folder: Path, pattern: str
 ) -> Iterator[tuple[Path, str | None]]:
     """Yield (path, sha256) for files not yet ingested, and (path, None) for skipped ones."""
+    ingested = state.ingested_hashes(db_path, source, table)
     for path in files_in_arrival_order(folder, pattern):
         digest = sha256_of(path)
-        if state.is_ingested(db_path, source, table, digest):
-            yield path, None
-        else:
-            yield path, digest
+        yield path, (None if digest in ingested else digest)
 
 
 def output_stem(path: Path, sha256: str) -> str:
     """Name of a landing file's outputs in the lake and quarantine: stable for the same content."""
     return f"{path.parent.name}-{path.stem}-{sha256[:12]}"
+
+
+def in_batches(files: list[tuple[Path, str]], max_bytes: int) -> Iterator[list[PendingFile]]:
+    """Consecutive files (arrival order kept) grouped up to max_bytes; a bigger file goes alone."""
+    batch: list[PendingFile] = []
+    size = 0
+    for path, sha256 in files:
+        file_size = path.stat().st_size
+        if batch and size + file_size > max_bytes:
+            yield batch
+            batch, size = [], 0
+        batch.append(PendingFile(len(batch), path, sha256, output_stem(path, sha256)))
+        size += file_size
+    if batch:
+        yield batch
+
+
+def write_file_outputs(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    source: str,
+    table: str,
+    load_date: str,
+    batch: list[PendingFile],
+    loaded_sql: str,
+    quarantine_sql: str,
+    counts_sql: str,
+) -> list[FileOutcome]:
+    """One lake file and (when needed) one quarantine file per landing file of the batch.
+
+    loaded_sql: the rows to load, with file_no and line_no (source_file is added here);
+    quarantine_sql: rows (file_no, line_no, reason, content[, raw]);
+    counts_sql: per file_no, records_in, loaded and duplicates.
+    """
+    # Sorted by file, so that each file's COPY below skips the other files' row groups.
+    con.execute(f"create or replace temp table to_load as {loaded_sql} order by file_no, line_no")
+    con.execute(f"create or replace temp table to_quarantine as {quarantine_sql}")
+    reasons: dict[int, dict[str, int]] = {}
+    for file_no, reason, count in con.execute(
+        "select file_no, reason, count(*) from to_quarantine group by all"
+    ).fetchall():
+        reasons.setdefault(file_no, {})[reason] = count
+    counts = {row[0]: row[1:] for row in con.execute(counts_sql).fetchall()}
+    outcomes = []
+    for pending in batch:
+        source_file = lake.sql_string(str(pending.path.relative_to(settings.landing_dir)))
+        lake.copy_query_to_parquet(
+            con,
+            f"select * exclude (file_no), {source_file} as source_file "
+            f"from to_load where file_no = {pending.file_no} order by line_no",
+            lake.partition_dir(settings.raw_dir, source, table, load_date)
+            / f"{pending.stem}.parquet",
+        )
+        file_reasons = reasons.get(pending.file_no, {})
+        if file_reasons:
+            write_quarantine(
+                con,
+                settings.quarantine_dir,
+                source,
+                table,
+                load_date,
+                pending.stem,
+                f"select {source_file} as source_file, * exclude (file_no) from to_quarantine "
+                f"where file_no = {pending.file_no} order by line_no",
+            )
+        records_in, loaded, duplicates = counts.get(pending.file_no, (0, 0, 0))
+        quarantined = sum(file_reasons.values())
+        outcomes.append(
+            (
+                state.FileCounts(
+                    str(pending.path), pending.sha256, records_in, loaded, quarantined, duplicates
+                ),
+                file_reasons,
+            )
+        )
+    return outcomes
 
 
 def ingest_new_files(
@@ -59,8 +155,7 @@ def ingest_new_files(
     folder: Path,
     pattern: str,
     raw_schema: pa.Schema,
-    key_columns: list[str],
-    ingest_file: FileIngestor,
+    ingest_batch: BatchIngestor,
     load_date: str,
     progress: Callable[[str], None],
 ) -> IngestReport:
@@ -72,17 +167,20 @@ def ingest_new_files(
     pending = [(path, sha256) for path, sha256 in files if sha256 is not None]
     for path, sha256 in pending:
         lake.remove_leftovers(settings, source, table, output_stem(path, sha256))
-    with duckdb.connect() as con:
-        dedup.create_seen_table(con, key_columns, lake.table_glob(settings.raw_dir, source, table))
-        for number, (path, sha256) in enumerate(pending, start=1):
-            stem = output_stem(path, sha256)
-            counts, reasons = ingest_file(con, settings, path, sha256, load_date, stem)
-            state.record_file(settings.state_db, source, table, load_date, counts)
-            report.files.append(counts)
-            report.reasons.update(reasons)
+    done = 0
+    with duckdb.connect(config={"memory_limit": MEMORY_LIMIT}) as con:
+        for batch in in_batches(pending, BATCH_BYTES):
+            outcomes = ingest_batch(con, settings, batch, load_date)
+            state.record_files(
+                settings.state_db, source, table, load_date, [counts for counts, _ in outcomes]
+            )
+            for counts, reasons in outcomes:
+                report.files.append(counts)
+                report.reasons.update(reasons)
+            done += len(batch)
             progress(
-                f"{source}/{table} [{number}/{len(pending)}] {path.name}: "
-                f"{counts.records_in} in, {counts.loaded} loaded, "
-                f"{counts.quarantined} quarantined, {counts.duplicates} duplicates"
+                f"{source}/{table} [{done}/{len(pending)} files]: "
+                f"{report.records_in:,} in, {report.loaded:,} loaded, "
+                f"{report.quarantined:,} quarantined, {report.duplicates:,} duplicates"
             )
     return report

@@ -23,6 +23,15 @@ class Settings(BaseSettings):
     cpf_hash_key: str = "alicerce-demo-key-not-secret"
     # The dashboards viewer's role until login exists: gestor, compliance, analista, ...
     papel: str = "gestor"
+    # Freshness: the longest a source may go without new data, and the publication without a
+    # new copy, before its check fails (hours). The daily run is at 03:00 São Paulo.
+    max_age_hours: dict[str, float] = {
+        "portal/eventos": 26.0,
+        "crm/pessoas": 26.0,
+        "publicacao": 26.0,
+    }
+    # The portal event contract's extensions (extra event types and fields); see docs/sources.md.
+    portal_contract_file: Path = PROJECT_ROOT / "ingestion" / "portal" / "contract.yml"
 
     @cached_property
     def landing_dir(self) -> Path:

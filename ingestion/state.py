@@ -1,4 +1,5 @@
-"""Operational state in one SQLite database (WAL): ingested files and run summaries.
+"""Operational state in one SQLite database (WAL): ingested files, quarantine replays,
+publications and run summaries.
 
 Never in the warehouse: the dashboards read it while the pipeline writes the warehouse.
 """
@@ -25,6 +26,23 @@ create table if not exists ingested_files (
     quarantined integer not null,
     duplicates integer not null,
     primary key (source, table_name, sha256)
+);
+create table if not exists replays (
+    replay_id text not null,
+    source text not null,
+    table_name text not null,
+    load_date text not null,
+    replayed_at text not null,
+    examined integer not null,
+    loaded integer not null,
+    duplicates integer not null,
+    still_quarantined integer not null,
+    primary key (replay_id, source, table_name)
+);
+create table if not exists publications (
+    name text primary key,
+    published_at text not null,
+    run_id text not null
 );
 create table if not exists runs (
     run_id text primary key,
@@ -56,31 +74,37 @@ def connect(db_path: Path) -> sqlite3.Connection:
     return conn
 
 
-def is_ingested(db_path: Path, source: str, table: str, sha256: str) -> bool:
+def ingested_hashes(db_path: Path, source: str, table: str) -> set[str]:
     with closing(connect(db_path)) as conn:
-        row = conn.execute(
-            "select 1 from ingested_files where source=? and table_name=? and sha256=?",
-            (source, table, sha256),
-        ).fetchone()
-    return row is not None
+        rows = conn.execute(
+            "select sha256 from ingested_files where source=? and table_name=?", (source, table)
+        ).fetchall()
+    return {sha256 for (sha256,) in rows}
 
 
-def record_file(db_path: Path, source: str, table: str, load_date: str, counts: FileCounts) -> None:
+def record_files(
+    db_path: Path, source: str, table: str, load_date: str, files: list[FileCounts]
+) -> None:
+    """Record a batch of ingested files in one transaction (after their outputs are written)."""
+    now = datetime.now(UTC).isoformat()
     with closing(connect(db_path)) as conn, conn:
-        conn.execute(
+        conn.executemany(
             "insert into ingested_files values (?,?,?,?,?,?,?,?,?,?)",
-            (
-                source,
-                table,
-                counts.sha256,
-                counts.path,
-                load_date,
-                datetime.now(UTC).isoformat(),
-                counts.records_in,
-                counts.loaded,
-                counts.quarantined,
-                counts.duplicates,
-            ),
+            [
+                (
+                    source,
+                    table,
+                    counts.sha256,
+                    counts.path,
+                    load_date,
+                    now,
+                    counts.records_in,
+                    counts.loaded,
+                    counts.quarantined,
+                    counts.duplicates,
+                )
+                for counts in files
+            ],
         )
 
 
@@ -106,3 +130,41 @@ def record_run(
 
 def file_counts_dict(counts: FileCounts) -> dict:
     return asdict(counts)
+
+
+@dataclass(frozen=True)
+class ReplayCounts:
+    """One source's replay: examined = loaded + duplicates + still quarantined."""
+
+    source: str
+    table: str
+    examined: int
+    loaded: int
+    duplicates: int
+    still_quarantined: int
+
+
+def record_replay(db_path: Path, replay_id: str, load_date: str, counts: ReplayCounts) -> None:
+    with closing(connect(db_path)) as conn, conn:
+        conn.execute(
+            "insert into replays values (?,?,?,?,?,?,?,?,?)",
+            (
+                replay_id,
+                counts.source,
+                counts.table,
+                load_date,
+                datetime.now(UTC).isoformat(),
+                counts.examined,
+                counts.loaded,
+                counts.duplicates,
+                counts.still_quarantined,
+            ),
+        )
+
+
+def record_publication(db_path: Path, name: str, published_at: datetime, run_id: str) -> None:
+    with closing(connect(db_path)) as conn, conn:
+        conn.execute(
+            "insert or replace into publications values (?,?,?)",
+            (name, published_at.replace(tzinfo=UTC).isoformat(), run_id),
+        )

@@ -12,16 +12,13 @@ import hmac
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
-from ingestion import dedup, lake, state
+from ingestion import dedup, lake
 from ingestion.accounting import IngestReport
-from ingestion.lake import sql_string
-from ingestion.landing import ingest_new_files
-from ingestion.quarantine import write_quarantine
+from ingestion.landing import FileOutcome, PendingFile, ingest_new_files, write_file_outputs
 from ingestion.settings import Settings
 
 SOURCE, TABLE = "crm", "pessoas"
@@ -95,75 +92,86 @@ def _page_rows(page_bytes: bytes, hash_key: str) -> tuple[list[dict], list[dict]
 def _text_table(rows: list[dict]) -> pa.Table:
     """Rows with differing keys -> one table: the union of keys, text but for the integer ids."""
     if not rows:
-        return RAW_SCHEMA.empty_table()
+        names = [n for n in RAW_SCHEMA.names if n not in ("source_file", "ingested_at")]
+        return pa.schema(
+            [RAW_SCHEMA.field(n) for n in names]
+            + [pa.field("file_no", pa.int64()), pa.field("_content", pa.string())]
+        ).empty_table()
     columns = dict.fromkeys(key for row in rows for key in row)
     return pa.table(
         {
             name: pa.array(
                 [row.get(name) for row in rows],
-                pa.int64() if name in ("idpessoa", "line_no") else pa.string(),
+                pa.int64() if name in ("idpessoa", "line_no", "file_no") else pa.string(),
             )
             for name in columns
         }
     )
 
 
-def ingest_file(
-    con: duckdb.DuckDBPyConnection,
-    settings: Settings,
-    path: Path,
-    sha256: str,
-    load_date: str,
-    stem: str,
-) -> tuple[state.FileCounts, dict[str, int]]:
-    source_file = sql_string(str(path.relative_to(settings.landing_dir)))
-    page_bytes = path.read_bytes()
-    parsed = _page_rows(page_bytes, settings.cpf_hash_key)
-    if parsed is None:
-        con.register("page", pa.table({"content": [page_bytes.decode("utf-8", errors="replace")]}))
-        rows_query = f"select {source_file} as source_file, null::bigint as line_no, "
-        rows_query += "'invalid_page' as reason, content from page"
-        write_quarantine(con, settings.quarantine_dir, SOURCE, TABLE, load_date, stem, rows_query)
-        return state.FileCounts(str(path), sha256, 1, 0, 1, 0), {"invalid_page": 1}
-
-    valid_rows, rejected_rows = parsed
+def ingest_batch(
+    con: duckdb.DuckDBPyConnection, settings: Settings, batch: list[PendingFile], load_date: str
+) -> list[FileOutcome]:
+    valid_rows: list[dict] = []
+    rejected_rows: list[dict] = []
+    for pending in batch:
+        page_bytes = pending.path.read_bytes()
+        parsed = _page_rows(page_bytes, settings.cpf_hash_key)
+        if parsed is None:
+            content = page_bytes.decode("utf-8", errors="replace")
+            rejected_rows.append(
+                {"file_no": pending.file_no, "line_no": None, "reason": "invalid_page",
+                 "content": content}
+            )  # fmt: skip
+            continue
+        valid, rejected = parsed
+        valid_rows += [{"file_no": pending.file_no, **row} for row in valid]
+        rejected_rows += [{"file_no": pending.file_no, **row} for row in rejected]
     con.register("valid", _text_table(valid_rows))
-    rejected = pa.Table.from_pylist(
-        rejected_rows,
-        schema=pa.schema(
-            [("line_no", pa.int64()), ("reason", pa.string()), ("content", pa.string())]
+    con.register(
+        "rejected",
+        pa.Table.from_pylist(
+            rejected_rows,
+            schema=pa.schema(
+                [
+                    ("file_no", pa.int64()),
+                    ("line_no", pa.int64()),
+                    ("reason", pa.string()),
+                    ("content", pa.string()),
+                ]
+            ),  # fmt: skip
         ),
     )
-    con.register("rejected", rejected)
-    dedup.classify(con, "valid", KEY)
+    dedup.classify(con, "valid", KEY, lake.table_glob(settings.raw_dir, SOURCE, TABLE))
     ingested_at = datetime.now(UTC).replace(tzinfo=None).isoformat()
-    lake.copy_query_to_parquet(
+    outcomes = write_file_outputs(
         con,
-        f"""select * exclude (outcome, _content), {source_file} as source_file,
-                   '{ingested_at}'::timestamp as ingested_at
-            from classified where outcome = 'loaded' order by line_no""",
-        lake.partition_dir(settings.raw_dir, SOURCE, TABLE, load_date) / f"{stem}.parquet",
+        settings,
+        SOURCE,
+        TABLE,
+        load_date,
+        batch,
+        loaded_sql=f"""
+            select * exclude (outcome, _content), '{ingested_at}'::timestamp as ingested_at
+            from classified where outcome = 'loaded'""",
+        quarantine_sql="""
+            select file_no, line_no, reason, content from rejected
+            union all
+            select file_no, line_no, 'conflict:referencia', _content
+            from classified where outcome = 'conflict'""",
+        counts_sql="""
+            select file_no, sum(records_in), sum(loaded), sum(duplicates) from (
+                select file_no, count(*) as records_in,
+                       count(*) filter (where outcome = 'loaded') as loaded,
+                       count(*) filter (where outcome = 'duplicate') as duplicates
+                from classified group by file_no
+                union all
+                select file_no, count(*), 0, 0 from rejected group by file_no
+            ) group by file_no""",
     )
-    quarantine_rows = f"""
-        select {source_file} as source_file, line_no, reason, content from rejected
-        union all
-        select {source_file}, line_no, 'conflict:referencia', _content
-        from classified where outcome = 'conflict'
-        order by line_no"""
-    reasons = dict(
-        con.execute(f"select reason, count(*) from ({quarantine_rows}) group by 1").fetchall()
-    )
-    if reasons:
-        write_quarantine(
-            con, settings.quarantine_dir, SOURCE, TABLE, load_date, stem, quarantine_rows
-        )
-    loaded, duplicates = con.execute(
-        "select count(*) filter (where outcome = 'loaded'), "
-        "count(*) filter (where outcome = 'duplicate') from classified"
-    ).fetchall()[0]
-    quarantined = sum(reasons.values())
-    records_in = len(valid_rows) + len(rejected_rows)
-    return state.FileCounts(str(path), sha256, records_in, loaded, quarantined, duplicates), reasons
+    con.unregister("valid")
+    con.unregister("rejected")
+    return outcomes
 
 
 def ingest_pessoas_pages(
@@ -177,8 +185,7 @@ def ingest_pessoas_pages(
         settings.landing_dir / SOURCE / TABLE,
         "*.json",
         RAW_SCHEMA,
-        KEY,
-        ingest_file,
+        ingest_batch,
         load_date,
         progress,
     )

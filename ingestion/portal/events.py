@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
-from ingestion import dedup, lake, state
+from ingestion import dedup, lake
 from ingestion.accounting import IngestReport
-from ingestion.lake import sql_string
-from ingestion.landing import ingest_new_files
+from ingestion.landing import FileOutcome, PendingFile, ingest_new_files, write_file_outputs
+from ingestion.portal.contract import load_contract
 from ingestion.portal.validation import validation_sql
-from ingestion.quarantine import write_quarantine
 from ingestion.settings import Settings
 
 SOURCE, TABLE = "portal", "eventos"
@@ -36,62 +35,70 @@ RAW_SCHEMA = pa.schema(
 )
 
 
-def _lines_table(path: Path) -> pa.Table:
-    raw_lines = path.read_bytes().split(b"\n")
+def _file_lines(pending: PendingFile) -> pa.Table:
+    """The file's lines as (file_no, line_no, raw) without copying them one by one: the file's
+    bytes become the values buffer and the newline positions its offsets. Each raw value keeps
+    its line end; validation strips it."""
+    data = pending.path.read_bytes()
+    newlines = np.flatnonzero(np.frombuffer(data, np.uint8) == ord("\n"))
+    offsets = np.concatenate(([0], newlines + 1, [len(data)])).astype(np.int64)
+    count = len(offsets) - 1
+    raw = pa.LargeBinaryArray.from_buffers(
+        pa.large_binary(), count, [None, pa.py_buffer(offsets), pa.py_buffer(data)]
+    )
     return pa.table(
         {
-            "line_no": pa.array(range(1, len(raw_lines) + 1), pa.int64()),
-            "raw": pa.array(raw_lines, pa.binary()),
+            "file_no": pa.array(np.full(count, pending.file_no, np.int64)),
+            "line_no": pa.array(np.arange(1, count + 1, dtype=np.int64)),
+            "raw": raw,
         }
     )
 
 
-def ingest_file(
-    con: duckdb.DuckDBPyConnection,
-    settings: Settings,
-    path: Path,
-    sha256: str,
-    load_date: str,
-    stem: str,
-) -> tuple[state.FileCounts, dict[str, int]]:
-    con.register("lines", _lines_table(path))
-    con.execute(f"create or replace temp table judged as {validation_sql('lines')}")
-    dedup.classify(con, "(select * from judged where reason is null)", ["event_id"])
-    source_file = sql_string(str(path.relative_to(settings.landing_dir)))
-    ingested_at = datetime.now(UTC).replace(tzinfo=None)
-
-    lake.copy_query_to_parquet(
+def ingest_batch(
+    con: duckdb.DuckDBPyConnection, settings: Settings, batch: list[PendingFile], load_date: str
+) -> list[FileOutcome]:
+    contract = load_contract(settings.portal_contract_file)
+    con.register("lines", pa.concat_tables(_file_lines(pending) for pending in batch))
+    con.execute(f"create or replace temp table judged as {validation_sql('lines', contract)}")
+    dedup.classify(
         con,
-        f"""select event_id, event_type, idpessoa, occurred_at, occurred_at_utc, channel, changes,
-                   content_hash, {source_file} as source_file, line_no,
-                   '{ingested_at.isoformat()}'::timestamp as ingested_at
-            from classified where outcome = 'loaded' order by line_no""",
-        lake.partition_dir(settings.raw_dir, SOURCE, TABLE, load_date) / f"{stem}.parquet",
+        "(select * from judged where reason is null)",
+        ["event_id"],
+        lake.table_glob(settings.raw_dir, SOURCE, TABLE),
     )
-    quarantine_rows = f"""
-        select {source_file} as source_file, line_no, reason, line as content, raw
-        from judged where reason is not null
-        union all
-        select {source_file}, line_no, 'conflict:event_id', line, raw
-        from classified where outcome = 'conflict'
-        order by line_no"""
-    reasons = dict(
-        con.execute(f"select reason, count(*) from ({quarantine_rows}) group by 1").fetchall()
+    ingested_at = datetime.now(UTC).replace(tzinfo=None).isoformat()
+    outcomes = write_file_outputs(
+        con,
+        settings,
+        SOURCE,
+        TABLE,
+        load_date,
+        batch,
+        loaded_sql=f"""
+            select file_no, event_id, event_type, idpessoa, occurred_at, occurred_at_utc,
+                   channel, changes, content_hash, line_no,
+                   '{ingested_at}'::timestamp as ingested_at
+            from classified where outcome = 'loaded'""",
+        quarantine_sql="""
+            with rejected as (
+                select file_no, line_no, reason from judged where reason is not null
+                union all
+                select file_no, line_no, 'conflict:event_id' from classified
+                where outcome = 'conflict'
+            )
+            select r.file_no, r.line_no, r.reason,
+                   rtrim(try(decode(l.raw)), chr(10) || chr(13)) as content, l.raw
+            from rejected as r join lines as l using (file_no, line_no)""",
+        counts_sql="""
+            select j.file_no, count(*),
+                   count(*) filter (where c.outcome = 'loaded'),
+                   count(*) filter (where c.outcome = 'duplicate')
+            from judged as j left join classified as c using (file_no, line_no)
+            group by j.file_no""",
     )
-    quarantined = sum(reasons.values())
-    if quarantined:
-        write_quarantine(
-            con, settings.quarantine_dir, SOURCE, TABLE, load_date, stem, quarantine_rows
-        )
-
-    records_in, loaded, duplicates = con.execute(
-        """select (select count(*) from judged),
-                  count(*) filter (where outcome = 'loaded'),
-                  count(*) filter (where outcome = 'duplicate')
-           from classified"""
-    ).fetchall()[0]
-    counts = state.FileCounts(str(path), sha256, records_in, loaded, quarantined, duplicates)
-    return counts, reasons
+    con.unregister("lines")
+    return outcomes
 
 
 def ingest_portal_events(
@@ -105,8 +112,7 @@ def ingest_portal_events(
         settings.landing_dir / SOURCE,
         "*.jsonl",
         RAW_SCHEMA,
-        ["event_id"],
-        ingest_file,
+        ingest_batch,
         load_date,
         progress,
     )

@@ -7,8 +7,8 @@ so ten million lines stay fast. The result has one row per non-blank line: the p
 
 from __future__ import annotations
 
-EVENT_TYPES = ("login", "update_prompt_shown", "update_declined", "update_completed")
-TRACKED_FIELDS = ("nome", "rg", "renda_familiar", "celular", "email", "cep", "endereco")
+from ingestion.portal.contract import PortalContract
+
 ADDRESS_PARTS = ("logradouro", "numero", "complemento", "bairro", "cidade", "uf")
 
 _SCALAR_TYPES = "('VARCHAR', 'BIGINT', 'UBIGINT', 'DOUBLE', 'NULL')"
@@ -36,7 +36,7 @@ def _address_ok(value: str) -> str:
     )
 
 
-def _change_element_reason() -> str:
+def _change_element_reason(tracked_fields: tuple[str, ...]) -> str:
     """Reason for one element of `changes` (NULL when valid)."""
     shape_ok = (
         "json_type(elem) = 'OBJECT' and json_type(elem, '$.campo') = 'VARCHAR' "
@@ -51,47 +51,70 @@ def _change_element_reason() -> str:
     return f"""
         case
             when not ({shape_ok}) then 'bad_change'
-            when not list_contains({_sql_list(TRACKED_FIELDS)}, campo)
+            when not list_contains({_sql_list(tracked_fields)}, campo)
                 then 'unknown_field:' || campo
             when not ({value_ok}) then 'bad_change'
             when campo_rank > 1 then 'repeated_field:' || campo
         end"""
 
 
-def validation_sql(lines_relation: str) -> str:
-    """SQL over a relation (line_no BIGINT, raw BLOB) that parses and judges each line."""
+def validation_sql(lines_relation: str, contract: PortalContract) -> str:
+    """SQL over a relation (file_no, line_no, raw BLOB with or without its line end) that parses
+    and judges each line: one row per non-blank line, `reason` NULL when it is valid."""
     return f"""
 with decoded as (
-    select line_no, raw, try(decode(rtrim(raw::varchar, chr(13))::blob)) as line
-    from {lines_relation}
+    select file_no, line_no, try(decode(raw)) as text from {lines_relation}
+),
+lines as (
+    -- Without the line end. (Slicing: rtrim costs more than the rest of the validation here.)
+    select
+        file_no,
+        line_no,
+        case
+            when ends_with(text, e'\r\n') then text[:-3]
+            when ends_with(text, e'\n') then text[:-2]
+            else text
+        end as line
+    from decoded
 ),
 nonblank as (
-    select * from decoded where line is null or trim(line) <> ''
+    -- Valid JSON is never blank, so only the other lines pay for trim.
+    select * from lines
+    where line is null or json_valid(line) or trim(line) <> ''
 ),
 parsed as (
+    -- One parse per line: the top-level fields come out together, as small JSON values.
     select
-        line_no, raw, line,
-        case when json_valid(line) and json_type(line) = 'OBJECT' then json(line) end as j
-    from nonblank
+        file_no, line_no, line, j,
+        json_extract(j, ['$.event_id', '$.event_type', '$.idpessoa', '$.occurred_at',
+                         '$.channel', '$.changes']) as v
+    from (
+        select
+            file_no, line_no, line,
+            case when json_valid(line) and starts_with(ltrim(line), '{{') then line end as j
+        from nonblank
+    )
 ),
-fields as (
+fields as materialized (
     select
-        *,
-        json_type(j, '$.event_id') as t_event_id,
-        json_type(j, '$.event_type') as t_event_type,
-        json_type(j, '$.idpessoa') as t_idpessoa,
-        json_type(j, '$.occurred_at') as t_occurred_at,
-        json_type(j, '$.channel') as t_channel,
-        json_type(j, '$.changes') as t_changes,
-        json_extract_string(j, '$.event_id') as event_id,
-        json_extract_string(j, '$.event_type') as event_type,
-        json_extract_string(j, '$.occurred_at') as occurred_at,
-        json_extract_string(j, '$.channel') as channel,
-        json_extract(j, '$.changes') as changes
+        file_no, line_no, line, j,
+        json_type(v[1]) as t_event_id,
+        json_type(v[2]) as t_event_type,
+        json_type(v[3]) as t_idpessoa,
+        json_type(v[4]) as t_occurred_at,
+        json_type(v[5]) as t_channel,
+        json_type(v[6]) as t_changes,
+        v[1] ->> '$' as event_id,
+        v[2] ->> '$' as event_type,
+        v[3] as idpessoa_json,
+        v[4] ->> '$' as occurred_at,
+        v[5] ->> '$' as channel,
+        v[6] as changes
     from parsed
 ),
 change_elements as (
     select
+        file_no,
         line_no,
         elem_no,
         elem,
@@ -99,23 +122,28 @@ change_elements as (
         json_extract(elem, '$.valor_anterior') as va,
         json_extract(elem, '$.valor_novo') as vn
     from (
-        select line_no, unnest(range(json_array_length(changes)::bigint)) as elem_no, changes
+        select
+            file_no, line_no, unnest(range(json_array_length(changes)::bigint)) as elem_no, changes
         from fields
         where t_changes = 'ARRAY' and event_type = 'update_completed'
     ) as exploded,
         lateral (select json_extract(changes, '$[' || elem_no || ']') as elem)
 ),
 change_reasons as (
-    select line_no, arg_min(reason, elem_no) as reason
+    select file_no, line_no, arg_min(reason, elem_no) as reason
     from (
-        select line_no, elem_no, {_change_element_reason()} as reason
+        select
+            file_no, line_no, elem_no,
+            {_change_element_reason(contract.tracked_fields)} as reason
         from (
-            select *, row_number() over (partition by line_no, campo order by elem_no) as campo_rank
+            select *,
+                row_number() over (partition by file_no, line_no, campo order by elem_no)
+                    as campo_rank
             from change_elements
         )
     )
     where reason is not null
-    group by line_no
+    group by file_no, line_no
 ),
 judged as (
     select
@@ -133,7 +161,7 @@ judged as (
             when f.t_idpessoa not in {_INTEGER_TYPES} then 'bad_type:idpessoa'
             when f.t_occurred_at <> 'VARCHAR' then 'bad_type:occurred_at'
             when f.t_channel <> 'VARCHAR' then 'bad_type:channel'
-            when not list_contains({_sql_list(EVENT_TYPES)}, f.event_type)
+            when not list_contains({_sql_list(contract.event_types)}, f.event_type)
                 then 'unknown_event_type:' || f.event_type
             when not regexp_matches(f.occurred_at, '{_OFFSET_PATTERN}')
                 then 'missing_offset:occurred_at'
@@ -147,21 +175,20 @@ judged as (
             else c.reason
         end as reason
     from fields as f
-    left join change_reasons as c using (line_no)
+    left join change_reasons as c using (file_no, line_no)
 )
 select
+    file_no,
     line_no,
-    raw,
-    line,
     reason,
     event_id,
     event_type,
-    case when reason is null then json_extract(j, '$.idpessoa')::bigint end as idpessoa,
+    case when reason is null then idpessoa_json::bigint end as idpessoa,
     occurred_at,
     case when reason is null
         then try_cast(occurred_at as timestamptz) at time zone 'UTC' end as occurred_at_utc,
     channel,
     case when reason is null and t_changes = 'ARRAY' then changes::varchar end as changes,
-    case when reason is null then md5(j::varchar) end as content_hash
+    case when reason is null then md5(line) end as content_hash
 from judged
 """
