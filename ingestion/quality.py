@@ -1,4 +1,4 @@
-"""Data-quality figures read from the state database: the ledger per day and freshness.
+"""Data-quality figures: freshness, and the lake reconciled against the state database.
 
 Shared by the Dagster checks and the "Qualidade dos dados" page, so both tell the same story.
 """
@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import duckdb
 
 from ingestion.settings import Settings
 
@@ -59,3 +61,64 @@ def freshness(settings: Settings) -> list[Freshness]:
         Freshness(name, _parse(at), timedelta(hours=settings.max_age_hours.get(name, 26.0)))
         for name, at in last.items()
     ]
+
+
+@dataclass(frozen=True)
+class LakeReconciliation:
+    """The lake against the ledger, for one source table."""
+
+    lake_rows: int
+    quarantine_rows: int
+    ledger_loaded: int
+    ledger_quarantined: int
+    replay_loaded: int
+    replay_duplicates: int
+
+    @property
+    def matches(self) -> bool:
+        return (
+            self.lake_rows == self.ledger_loaded + self.replay_loaded
+            and self.quarantine_rows
+            == self.ledger_quarantined - self.replay_loaded - self.replay_duplicates
+        )
+
+    def as_metadata(self) -> dict[str, int | bool]:
+        return {**asdict(self), "matches": self.matches}
+
+
+def _parquet_rows(folder: Path) -> int:
+    if not any(folder.glob("*/*.parquet")):
+        return 0
+    with duckdb.connect() as con:
+        (rows,) = con.execute(
+            "select coalesce(sum(num_rows), 0) from parquet_file_metadata(?)",
+            [str(folder / "*" / "*.parquet")],
+        ).fetchone()
+    return int(rows)
+
+
+def lake_reconciliation(settings: Settings, source: str, table: str) -> LakeReconciliation:
+    """Rows in the lake and in quarantine (from Parquet metadata) against the state database."""
+    ledger = (0, 0)
+    replays = (0, 0)
+    conn = _read_only(settings.state_db)
+    if conn is not None:
+        with closing(conn):
+            ledger = conn.execute(
+                "select coalesce(sum(loaded), 0), coalesce(sum(quarantined), 0) "
+                "from ingested_files where source = ? and table_name = ?",
+                (source, table),
+            ).fetchone()
+            replays = conn.execute(
+                "select coalesce(sum(loaded), 0), coalesce(sum(duplicates), 0) "
+                "from replays where source = ? and table_name = ?",
+                (source, table),
+            ).fetchone()
+    return LakeReconciliation(
+        lake_rows=_parquet_rows(settings.raw_dir / source / table),
+        quarantine_rows=_parquet_rows(settings.quarantine_dir / source / table),
+        ledger_loaded=ledger[0],
+        ledger_quarantined=ledger[1],
+        replay_loaded=replays[0],
+        replay_duplicates=replays[1],
+    )

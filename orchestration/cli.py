@@ -7,7 +7,7 @@ import os
 import shutil
 import sys
 import time
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -58,23 +58,6 @@ def demo_data(
     )
 
 
-def _run_summary(result) -> dict:
-    """Counts per ingested source and dbt figures, read from the run's events."""
-    summary: dict = {"sources": {}, "models_built": 0, "checks_passed": 0, "checks_failed": 0}
-    for event in result.all_events:
-        if event.event_type_value == "ASSET_MATERIALIZATION":
-            materialization = event.event_specific_data.materialization
-            metadata = {k: v.value for k, v in materialization.metadata.items()}
-            if "records_in" in metadata:
-                summary["sources"][metadata["source"]] = metadata
-            elif materialization.asset_key.path[0] != "publicacao":
-                summary["models_built"] += 1
-        elif event.event_type_value == "ASSET_CHECK_EVALUATION":
-            passed = event.event_specific_data.passed
-            summary["checks_passed" if passed else "checks_failed"] += 1
-    return summary
-
-
 def _print_summary(summary: dict, seconds: float, success: bool) -> None:
     table = Table(title="Ingestão")
     for column in ("fonte", "arquivos", "entrada", "carregados", "quarentena", "duplicados", "ok"):
@@ -91,9 +74,17 @@ def _print_summary(summary: dict, seconds: float, success: bool) -> None:
         )
     console.print(table)
     console.print(
-        f"dbt: {summary['models_built']} models built, {summary['checks_passed']} tests passed, "
+        f"dbt: {summary['models_built']} models built; checks: {summary['checks_passed']} passed, "
         f"{summary['checks_failed']} failed"
     )
+    for failed in summary["failed_checks"]:
+        console.print(f"  [red]check failed[/red]: {failed}")
+    publication = summary["publication"]
+    if publication:
+        console.print(
+            f"publication: copied {', '.join(publication['copied']) or 'nothing'}; "
+            f"unchanged {', '.join(publication['unchanged']) or 'nothing'}"
+        )
     status = "[green]success[/green]" if success else "[red]FAILED[/red]"
     console.print(f"pipeline {status} in {seconds:.1f} s")
 
@@ -103,46 +94,34 @@ def run(
     load_date: Annotated[
         str | None, typer.Option(help="Load date of this run (YYYY-MM-DD); default today, SP.")
     ] = None,
+    full_refresh: Annotated[
+        bool, typer.Option("--full-refresh", help="Rebuild every incremental model from the lake.")
+    ] = False,
 ) -> None:
     """Run the whole pipeline headless through Dagster: ingest, dbt build, publish."""
+    from orchestration.lib.pipeline_run import run_pipeline
+
     settings = get_settings()
-    prepare_environment(settings)
-    from dagster import DagsterInstance
-
-    from ingestion import state
-    from orchestration.definitions import PIPELINE_JOB, defs
-
-    resolved_date = load_date or today_in_sao_paulo().isoformat()
-    ingest_config = {"config": {"load_date": resolved_date}}
-    run_config = {
-        "ops": {"portal__eventos": ingest_config, "crm__pessoas": ingest_config},
-        "loggers": {"console": {"config": {"log_level": "INFO"}}},
-    }
-    started_at = datetime.now(UTC)
-    started = time.perf_counter()
+    resolved_date = _load_date(load_date)
     console.print(
         f"[bold]alicerce run[/bold]: load date {resolved_date}, data in {settings.data_dir}"
+        + (", full refresh" if full_refresh else "")
     )
-    with DagsterInstance.get() as instance:
-        result = defs.resolve_job_def(PIPELINE_JOB).execute_in_process(
-            run_config=run_config, instance=instance, raise_on_error=False
-        )
-    seconds = time.perf_counter() - started
-    summary = _run_summary(result)
-    summary["seconds"] = round(seconds, 1)
-    state.record_run(
-        settings.state_db,
-        result.run_id,
-        started_at,
-        "success" if result.success else "failure",
-        summary,
-    )
-    _print_summary(summary, seconds, result.success)
-    if not result.success:
-        for event in result.all_events:
-            if event.event_type_value == "STEP_FAILURE":
-                console.print(f"[red]{event.step_key} failed[/red]: {event.message}")
+    outcome = run_pipeline(settings, resolved_date, full_refresh=full_refresh)
+    _print_summary(outcome.summary, outcome.seconds, outcome.success)
+    if not outcome.success:
+        for failure in outcome.failures:
+            console.print(f"[red]{failure}[/red]")
         raise typer.Exit(1)
+
+
+def _load_date(value: str | None) -> str:
+    if value is None:
+        return today_in_sao_paulo().isoformat()
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError as error:
+        raise typer.BadParameter("use YYYY-MM-DD", param_hint="--load-date") from error
 
 
 @app.command()

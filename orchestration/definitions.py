@@ -8,22 +8,22 @@ from orchestration.lib.environment import ensure_dbt_manifest, prepare_environme
 prepare_environment(get_settings())
 ensure_dbt_manifest()
 
-from orchestration.defs.crm.assets import crm_pessoas  # noqa: E402  (needs the manifest)
+# The modules below need the manifest.
+from orchestration.defs.crm.assets import crm_pessoas, crm_pessoas_frescor  # noqa: E402
 from orchestration.defs.dbt.assets import alicerce_dbt_models, dbt_resource  # noqa: E402
-from orchestration.defs.portal.assets import portal_eventos  # noqa: E402
-from orchestration.defs.publish.assets import publicacao  # noqa: E402
+from orchestration.defs.pipeline.jobs import PIPELINE_JOB, pipeline, verificar_frescor  # noqa: E402
+from orchestration.defs.pipeline.schedules import diario, frescor_de_hora_em_hora  # noqa: E402
+from orchestration.defs.pipeline.sensors import arquivos_novos  # noqa: E402
+from orchestration.defs.portal.assets import portal_eventos, portal_eventos_frescor  # noqa: E402
+from orchestration.defs.publish.assets import publicacao, publicacao_frescor  # noqa: E402
 
-PIPELINE_JOB = "pipeline"
-
-pipeline = dg.define_asset_job(
-    PIPELINE_JOB,
-    selection=dg.AssetSelection.all(),
-    description="Ingest every source, build and test the dbt project, publish the marts.",
-    executor_def=dg.in_process_executor,  # one DuckDB writer at a time
-)
+__all__ = ["PIPELINE_JOB", "defs"]
 
 defs = dg.Definitions(
     assets=[portal_eventos, crm_pessoas, alicerce_dbt_models, publicacao],
-    jobs=[pipeline],
+    asset_checks=[portal_eventos_frescor, crm_pessoas_frescor, publicacao_frescor],
+    jobs=[pipeline, verificar_frescor],
+    schedules=[diario, frescor_de_hora_em_hora],
+    sensors=[arquivos_novos],
     resources={"dbt": dbt_resource},
 )

@@ -98,6 +98,8 @@ def curated_landing(landing_dir: Path) -> None:
     write_jsonl(landing_dir / "portal" / "eventos-teste.jsonl", events)
 
 
+LOAD_DATE = "2026-11-27"  # the pipeline fixtures' load date (a partition of the ingestion assets)
+
 EXPECTED_REPORT = [
     # (id_evento, idpessoa, nome, campo, valor_anterior, valor_atual, data_local)
     ("t-fim-do-mes", 900001, "João Conceição", "celular", "(81) 99876-5432", "+55 81 98888-7777",
@@ -133,6 +135,10 @@ def pipeline_run(tmp_path_factory: pytest.TempPathFactory):
 
         job = defs.resolve_job_def(PIPELINE_JOB)
         with dg.DagsterInstance.get() as instance:
-            first = job.execute_in_process(instance=instance, raise_on_error=False)
-            second = job.execute_in_process(instance=instance, raise_on_error=False)
+            first = job.execute_in_process(
+                instance=instance, partition_key=LOAD_DATE, raise_on_error=False
+            )
+            second = job.execute_in_process(
+                instance=instance, partition_key=LOAD_DATE, raise_on_error=False
+            )
         yield settings, first, second

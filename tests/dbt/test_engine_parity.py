@@ -1,23 +1,27 @@
 """The same dbt project on DuckDB and on Spark, from the same lake, gives the same marts.
 
-One pipeline run per engine (through Dagster, so the engine setting and Spark's publication are
-exercised too); the two publications are compared mart by mart: the same columns, the same row
-count and the same order-independent checksum over a canonical text form of every row.
+Pipeline runs per engine (through Dagster, so the engine setting and Spark's publication are
+exercised too), a first load then an incremental one, and a full refresh on DuckDB; the
+publications are compared mart by mart: the same columns, the same row count and the same
+order-independent checksum over a canonical text form of every row.
 """
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from datetime import date
 from pathlib import Path
 
-import dagster as dg
 import duckdb
 import pytest
 
 from ingestion.demo import generate_demo_data
 from ingestion.settings import Settings
+from orchestration.lib.environment import DBT_EXECUTABLE, DBT_PROJECT_DIR, prepare_environment
+from orchestration.lib.pipeline_run import run_pipeline
 from orchestration.lib.publish import current_publication
-from tests.conftest import curated_landing
+from tests.conftest import LOAD_DATE, curated_landing
 
 # Canonical text per DuckDB type family: one spelling for NULL, booleans, timestamps (UTC).
 _NULL = "'<null>'"
@@ -61,29 +65,37 @@ def mart_fingerprints(publication: Path) -> dict[str, tuple[list[str], int, int]
 
 
 @pytest.fixture(scope="module")
-def publications(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """One pipeline run per engine over the same lake; the publication each one made."""
+def publications(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Two loads, each run on both engines over the same lake (the second run is incremental on
+    both), then a full refresh on DuckDB; the publication each one made."""
     data_dir = tmp_path_factory.mktemp("parity") / "data"
-    published = {}
+    staging = tmp_path_factory.mktemp("parity-staging")
+    published: dict = {"data_dir": data_dir}
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("ALICERCE_DATA_DIR", str(data_dir))
         patch.setenv("DAGSTER_HOME", str(data_dir / "dagster"))
-        from orchestration.lib.environment import prepare_environment
-
         settings = Settings()
         prepare_environment(settings)
-        generate_demo_data(settings.landing_dir, people=150, seed=3, until=date(2026, 11, 27))
+        generate_demo_data(staging, people=150, seed=3, until=date(2026, 11, 27))
         curated_landing(settings.landing_dir)
-        from orchestration.definitions import PIPELINE_JOB, defs
+        event_files = sorted((staging / "portal").glob("*.jsonl"))
+        (settings.landing_dir / "portal").mkdir(parents=True, exist_ok=True)
+        shutil.copytree(staging / "crm", settings.landing_dir / "crm", dirs_exist_ok=True)
 
-        for engine in ("duckdb", "spark"):
-            patch.setenv("ALICERCE_ENGINE", engine)
-            with dg.DagsterInstance.get() as instance:
-                result = defs.resolve_job_def(PIPELINE_JOB).execute_in_process(
-                    instance=instance, raise_on_error=False
-                )
-            assert result.success, f"pipeline failed on {engine}"
-            published[engine] = current_publication(settings.published_dir)
+        def load(files: list[Path], load_date: str, engines: tuple[str, ...], **options) -> None:
+            for path in files:
+                shutil.copy(path, settings.landing_dir / "portal" / path.name)
+            for engine in engines:
+                patch.setenv("ALICERCE_ENGINE", engine)
+                outcome = run_pipeline(Settings(), load_date, **options)
+                assert outcome.success, f"pipeline failed on {engine}: {outcome.failures}"
+                published[engine] = current_publication(settings.published_dir)
+
+        half = len(event_files) // 2
+        load(event_files[:half], "2026-11-26", ("duckdb", "spark"))
+        load(event_files[half:], LOAD_DATE, ("duckdb", "spark"))
+        published["incremental_duckdb"] = published["duckdb"]
+        load([], LOAD_DATE, ("duckdb",), full_refresh=True)
     return published
 
 
@@ -95,8 +107,14 @@ def test_spark_publication_reads_parquet_copies(publications):
     assert kinds and {kind for (kind,) in kinds} == {"VIEW"}
 
 
+def test_incremental_runs_give_the_marts_of_a_full_refresh(publications):
+    incremental = mart_fingerprints(publications["incremental_duckdb"])
+    assert incremental["alteracoes_cadastrais"][1] > 50, "too few rows to prove anything"
+    assert mart_fingerprints(publications["duckdb"]) == incremental
+
+
 def test_every_mart_is_equal_on_both_engines(publications):
-    on_duckdb = mart_fingerprints(publications["duckdb"])
+    on_duckdb = mart_fingerprints(publications["incremental_duckdb"])
     on_spark = mart_fingerprints(publications["spark"])
     assert "alteracoes_cadastrais" in on_duckdb
     assert on_duckdb["alteracoes_cadastrais"][1] > 50, "too few rows to prove anything"
@@ -126,3 +144,20 @@ def test_fingerprint_ignores_row_order_but_not_a_changed_value(tmp_path: Path):
     )
     assert base == reordered
     assert base != changed
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "spark"])
+def test_dbt_unit_tests_pass(engine: str, publications, monkeypatch: pytest.MonkeyPatch):
+    """The SQL rules on fixed rows. Scheduled runs skip unit tests (they test SQL, not data), so
+    they run here, on each engine's warehouse that the pipeline above built."""
+    monkeypatch.setenv("ALICERCE_DATA_DIR", str(publications["data_dir"]))
+    monkeypatch.setenv("ALICERCE_ENGINE", engine)
+    prepare_environment(Settings())
+    target = publications["data_dir"] / f"dbt-target-{engine}"
+    completed = subprocess.run(
+        [str(DBT_EXECUTABLE), "test", "--select", "test_type:unit", "--profiles-dir", ".",
+         "--target-path", str(target), "--log-path", str(target / "logs")],
+        cwd=DBT_PROJECT_DIR, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stdout[-3000:]
+    assert int(completed.stdout.split("PASS=")[1].split()[0]) >= 6

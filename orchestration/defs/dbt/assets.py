@@ -24,13 +24,25 @@ class AlicerceTranslator(DagsterDbtTranslator):
         return f"dbt_{dbt_resource_props['schema']}"
 
 
+class DbtBuildConfig(dg.Config):
+    """`full_refresh` rebuilds every incremental model from the whole lake."""
+
+    full_refresh: bool = False
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=AlicerceTranslator(),
 )
-def alicerce_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    yield from dbt.cli(["build"], context=context).stream()
+def alicerce_dbt_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig
+):
+    # Unit tests check the SQL, not the data: `make test` runs them; scheduled runs skip them.
+    args = ["build", "--exclude-resource-type", "unit_test"]
+    if config.full_refresh:
+        args.append("--full-refresh")
+    yield from dbt.cli(args, context=context).stream()
 
 
 dbt_resource = DbtCliResource(

@@ -1,19 +1,34 @@
 import dagster as dg
 
+from ingestion.quality import PUBLICATION
 from ingestion.settings import get_settings
+from orchestration.lib.freshness import freshness_check
 from orchestration.lib.publish import publish
 
+KEY = dg.AssetKey(["publicacao"])
 MART_KEYS = [dg.AssetKey(["marts", "alteracoes_cadastrais"])]
 
 
 @dg.asset(
-    key=["publicacao"],
+    key=KEY,
     deps=MART_KEYS,
     group_name="publicacao",
     description="Read-only copy of the marts for dashboards and `alicerce sql` (atomic swap).",
-    kinds={"duckdb"},
+    kinds={"duckdb", "parquet"},
 )
 def publicacao(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    target = publish(get_settings(), context.run.run_id)
-    context.log.info(f"published {target.name}")
-    return dg.MaterializeResult(metadata={"file": str(target)})
+    publication = publish(get_settings(), context.run.run_id)
+    context.log.info(
+        f"published {publication.file.name}: copied {publication.copied or 'nothing'}, "
+        f"unchanged {publication.reused or 'nothing'}"
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "file": str(publication.file),
+            "marts_copied": publication.copied,
+            "marts_unchanged": publication.reused,
+        }
+    )
+
+
+publicacao_frescor = freshness_check(KEY, PUBLICATION)

@@ -11,6 +11,8 @@ exploded as (
         event_id,
         idpessoa,
         occurred_at_utc,
+        data_carga,
+        ingested_at,
         {{ alicerce.unnest_json_array('changes') }} as mudanca
     from eventos
     where event_type = 'update_completed'
@@ -43,7 +45,9 @@ fields as (
                     alicerce.json_text('mudanca', '$.valor_novo.cidade'),
                     alicerce.json_text('mudanca', '$.valor_novo.uf')) }}
             else {{ alicerce.json_text('mudanca', '$.valor_novo') }}
-        end as valor_novo
+        end as valor_novo,
+        data_carga,
+        ingested_at
     from exploded
 )
 

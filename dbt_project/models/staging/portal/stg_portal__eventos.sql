@@ -13,6 +13,7 @@ renamed as (
         channel,
         changes,
         cast(dt as date) as data_carga,
+        ingested_at,
         source_file,
         line_no
     from source

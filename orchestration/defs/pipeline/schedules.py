@@ -1,0 +1,25 @@
+import dagster as dg
+
+from orchestration.defs.pipeline.jobs import pipeline, verificar_frescor
+from orchestration.lib.load_date import SAO_PAULO
+
+
+@dg.schedule(
+    job=pipeline,
+    cron_schedule="0 3 * * *",
+    execution_timezone="America/Sao_Paulo",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="The daily run at 03:00 São Paulo: whatever landed, loaded under that day.",
+)
+def diario(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+    load_date = context.scheduled_execution_time.astimezone(SAO_PAULO).date().isoformat()
+    return dg.RunRequest(run_key=f"diario-{load_date}", partition_key=load_date)
+
+
+frescor_de_hora_em_hora = dg.ScheduleDefinition(
+    job=verificar_frescor,
+    cron_schedule="15 * * * *",
+    execution_timezone="America/Sao_Paulo",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Freshness checks every hour, so a silent source shows up between runs.",
+)
