@@ -12,8 +12,10 @@ import pyarrow.parquet as pq
 from ingestion.settings import Settings
 
 # A zero-row file in this partition gives an empty table its schema, so dbt sources can be read
-# before the first real load (DuckDB's read_parquet refuses a glob that matches nothing).
+# before the first real load (DuckDB's read_parquet refuses a glob that matches nothing, and Spark
+# cannot infer the schema of an empty folder; Spark skips files named _* or .*, hence the name).
 SCHEMA_PARTITION = "dt=1970-01-01"
+SCHEMA_FILE = "schema.parquet"
 
 
 def partition_dir(root: Path, source: str, table: str, load_date: str) -> Path:
@@ -49,7 +51,7 @@ def copy_query_to_parquet(con: duckdb.DuckDBPyConnection, query: str, target: Pa
 
 
 def ensure_schema_file(root: Path, source: str, table: str, schema: pa.Schema) -> None:
-    target = root / source / table / SCHEMA_PARTITION / "_schema.parquet"
+    target = root / source / table / SCHEMA_PARTITION / SCHEMA_FILE
     if target.exists():
         return
     target.parent.mkdir(parents=True, exist_ok=True)

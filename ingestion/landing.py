@@ -15,9 +15,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from ingestion import lake, state
+from ingestion import lake, quarantine, state
 from ingestion.accounting import IngestReport
-from ingestion.quarantine import write_quarantine
 from ingestion.settings import Settings
 
 BATCH_BYTES = 128 << 20
@@ -125,7 +124,7 @@ def write_file_outputs(
         )
         file_reasons = reasons.get(pending.file_no, {})
         if file_reasons:
-            write_quarantine(
+            quarantine.write_quarantine(
                 con,
                 settings.quarantine_dir,
                 source,
@@ -162,6 +161,8 @@ def ingest_new_files(
     """Ingest every landing file of a source not ingested yet, in arrival order."""
     report = IngestReport(source, table, load_date)
     lake.ensure_schema_file(settings.raw_dir, source, table, raw_schema)
+    lake.ensure_schema_file(settings.quarantine_dir, source, table, quarantine.SCHEMA)
+    quarantine.finish_replays(settings, source, table)
     files = list(new_files(settings.state_db, source, table, folder, pattern))
     report.skipped_files = [str(path) for path, sha256 in files if sha256 is None]
     pending = [(path, sha256) for path, sha256 in files if sha256 is not None]

@@ -37,6 +37,7 @@ create table if not exists replays (
     loaded integer not null,
     duplicates integer not null,
     still_quarantined integer not null,
+    superseded_files text not null,  -- JSON list: quarantine files this replay replaced
     primary key (replay_id, source, table_name)
 );
 create table if not exists publications (
@@ -144,10 +145,17 @@ class ReplayCounts:
     still_quarantined: int
 
 
-def record_replay(db_path: Path, replay_id: str, load_date: str, counts: ReplayCounts) -> None:
+def record_replay(
+    db_path: Path,
+    replay_id: str,
+    load_date: str,
+    counts: ReplayCounts,
+    superseded_files: list[str],
+) -> None:
+    """The replay's commit point: before it, its outputs are leftovers; after it, it happened."""
     with closing(connect(db_path)) as conn, conn:
         conn.execute(
-            "insert into replays values (?,?,?,?,?,?,?,?,?)",
+            "insert into replays values (?,?,?,?,?,?,?,?,?,?)",
             (
                 replay_id,
                 counts.source,
@@ -158,8 +166,19 @@ def record_replay(db_path: Path, replay_id: str, load_date: str, counts: ReplayC
                 counts.loaded,
                 counts.duplicates,
                 counts.still_quarantined,
+                json.dumps(superseded_files),
             ),
         )
+
+
+def replays(db_path: Path, source: str, table: str) -> dict[str, list[str]]:
+    """Committed replays of a source table: replay_id -> the quarantine files it superseded."""
+    with closing(connect(db_path)) as conn:
+        rows = conn.execute(
+            "select replay_id, superseded_files from replays where source=? and table_name=?",
+            (source, table),
+        ).fetchall()
+    return {replay_id: json.loads(files) for replay_id, files in rows}
 
 
 def record_publication(db_path: Path, name: str, published_at: datetime, run_id: str) -> None:

@@ -124,6 +124,59 @@ def _load_date(value: str | None) -> str:
         raise typer.BadParameter("use YYYY-MM-DD", param_hint="--load-date") from error
 
 
+quarantine_app = typer.Typer(
+    help="The quarantine: records ingestion rejected.", no_args_is_help=True
+)
+app.add_typer(quarantine_app, name="quarantine")
+
+
+@quarantine_app.command("replay")
+def quarantine_replay(
+    source: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Source ('portal') or table ('portal/eventos'); repeatable. Default: all."
+        ),
+    ] = None,
+    load_date: Annotated[
+        str | None, typer.Option(help="Load date of the replayed records; default today, SP.")
+    ] = None,
+) -> None:
+    """Re-judge quarantined records under today's rules and contract (for example an event type
+    newly accepted in ingestion/portal/contract.yml); load those that now pass, exactly once."""
+    from ingestion.portal.contract import ContractError
+    from ingestion.replay import SOURCES, replay_quarantine
+
+    settings = get_settings()
+    tables = None
+    if source:
+        tables = sorted(n for n in SOURCES if any(s in (n, n.split("/")[0]) for s in source))
+        if not tables:
+            raise typer.BadParameter(f"choose among {sorted(SOURCES)}", param_hint="--source")
+    resolved_date = _load_date(load_date)
+    try:
+        results = replay_quarantine(
+            settings, resolved_date, tables, lambda message: console.print(f"[dim]{message}[/dim]")
+        )
+    except ContractError as error:
+        console.print(f"[red]invalid contract[/red]: {error}")
+        raise typer.Exit(2) from error
+    table = Table(title=f"Reprocessamento da quarentena (carga {resolved_date})")
+    for column in ("fonte", "examinados", "carregados", "já no lago", "continuam"):
+        table.add_column(column, justify="left" if column == "fonte" else "right")
+    for counts in results:
+        table.add_row(
+            f"{counts.source}/{counts.table}",
+            f"{counts.examined:,}",
+            f"{counts.loaded:,}",
+            f"{counts.duplicates:,}",
+            f"{counts.still_quarantined:,}",
+        )
+    console.print(table)
+    if any(counts.loaded for counts in results):
+        console.print("the next `alicerce run` builds the loaded records into the marts")
+
+
 @app.command()
 def serve(
     host: Annotated[

@@ -62,8 +62,24 @@ def _row_reason(row: object) -> str | None:
     return None
 
 
-def _page_rows(page_bytes: bytes, hash_key: str) -> tuple[list[dict], list[dict]] | None:
-    """(valid rows as text, rejected rows) or None when the page is not a CVDW envelope."""
+def judge_row(row: object, file_no: int, line_no: int, hash_key: str) -> tuple[dict, bool]:
+    """A CVDW row as (text row ready to load, True), or (rejected row with its reason, False)."""
+    content = json.dumps(row, ensure_ascii=False, sort_keys=True)
+    reason = _row_reason(row)
+    if reason:
+        return {"file_no": file_no, "line_no": line_no, "reason": reason, "content": content}, False
+    text_row = {k: _as_text(v) for k, v in row.items() if k != "idpessoa"}
+    text_row["idpessoa"] = row["idpessoa"]
+    text_row["cpf_hash"] = cpf_keyed_hash(text_row.get("documento"), hash_key)
+    text_row["content_hash"] = hashlib.md5(content.encode()).hexdigest()
+    text_row["file_no"] = file_no
+    text_row["line_no"] = line_no
+    text_row["_content"] = content
+    return text_row, True
+
+
+def _page_rows(page_bytes: bytes) -> list | None:
+    """The page's rows, or None when the page is not a CVDW envelope."""
     try:
         page = json.loads(page_bytes)
     except (UnicodeDecodeError, json.JSONDecodeError):
@@ -72,21 +88,7 @@ def _page_rows(page_bytes: bytes, hash_key: str) -> tuple[list[dict], list[dict]
         return None
     if not isinstance(page["dados"], list):
         return None
-    valid, rejected = [], []
-    for line_no, row in enumerate(page["dados"], start=1):
-        content = json.dumps(row, ensure_ascii=False, sort_keys=True)
-        reason = _row_reason(row)
-        if reason:
-            rejected.append({"line_no": line_no, "reason": reason, "content": content})
-            continue
-        text_row = {k: _as_text(v) for k, v in row.items() if k != "idpessoa"}
-        text_row["idpessoa"] = row["idpessoa"]
-        text_row["cpf_hash"] = cpf_keyed_hash(text_row.get("documento"), hash_key)
-        text_row["content_hash"] = hashlib.md5(content.encode()).hexdigest()
-        text_row["line_no"] = line_no
-        text_row["_content"] = content
-        valid.append(text_row)
-    return valid, rejected
+    return page["dados"]
 
 
 def _text_table(rows: list[dict]) -> pa.Table:
@@ -109,41 +111,54 @@ def _text_table(rows: list[dict]) -> pa.Table:
     )
 
 
+REJECTED_SCHEMA = pa.schema(
+    [("file_no", pa.int64()), ("line_no", pa.int64()), ("reason", pa.string()),
+     ("content", pa.string())]
+)  # fmt: skip
+
+
+def judge(
+    con: duckdb.DuckDBPyConnection, settings: Settings, valid: list[dict], rejected: list[dict]
+) -> None:
+    """Register the judged rows as `valid` and `rejected`, and classify the valid ones against
+    the lake into temp table `classified` (loaded, duplicate or conflict)."""
+    con.register("valid", _text_table(valid))
+    con.register("rejected", pa.Table.from_pylist(rejected, schema=REJECTED_SCHEMA))
+    dedup.classify(con, "valid", KEY, lake.table_glob(settings.raw_dir, SOURCE, TABLE))
+
+
+def loaded_sql(ingested_at: datetime) -> str:
+    return f"""
+        select * exclude (outcome, _content), '{ingested_at.isoformat()}'::timestamp as ingested_at
+        from classified where outcome = 'loaded'"""
+
+
+REJECTED_SQL = """
+    select file_no, line_no, reason, content from rejected
+    union all
+    select file_no, line_no, 'conflict:referencia', _content from classified
+    where outcome = 'conflict'"""
+
+
 def ingest_batch(
     con: duckdb.DuckDBPyConnection, settings: Settings, batch: list[PendingFile], load_date: str
 ) -> list[FileOutcome]:
-    valid_rows: list[dict] = []
-    rejected_rows: list[dict] = []
+    valid: list[dict] = []
+    rejected: list[dict] = []
     for pending in batch:
         page_bytes = pending.path.read_bytes()
-        parsed = _page_rows(page_bytes, settings.cpf_hash_key)
-        if parsed is None:
+        rows = _page_rows(page_bytes)
+        if rows is None:
             content = page_bytes.decode("utf-8", errors="replace")
-            rejected_rows.append(
+            rejected.append(
                 {"file_no": pending.file_no, "line_no": None, "reason": "invalid_page",
                  "content": content}
             )  # fmt: skip
             continue
-        valid, rejected = parsed
-        valid_rows += [{"file_no": pending.file_no, **row} for row in valid]
-        rejected_rows += [{"file_no": pending.file_no, **row} for row in rejected]
-    con.register("valid", _text_table(valid_rows))
-    con.register(
-        "rejected",
-        pa.Table.from_pylist(
-            rejected_rows,
-            schema=pa.schema(
-                [
-                    ("file_no", pa.int64()),
-                    ("line_no", pa.int64()),
-                    ("reason", pa.string()),
-                    ("content", pa.string()),
-                ]
-            ),  # fmt: skip
-        ),
-    )
-    dedup.classify(con, "valid", KEY, lake.table_glob(settings.raw_dir, SOURCE, TABLE))
-    ingested_at = datetime.now(UTC).replace(tzinfo=None).isoformat()
+        for line_no, row in enumerate(rows, start=1):
+            judged, ok = judge_row(row, pending.file_no, line_no, settings.cpf_hash_key)
+            (valid if ok else rejected).append(judged)
+    judge(con, settings, valid, rejected)
     outcomes = write_file_outputs(
         con,
         settings,
@@ -151,14 +166,8 @@ def ingest_batch(
         TABLE,
         load_date,
         batch,
-        loaded_sql=f"""
-            select * exclude (outcome, _content), '{ingested_at}'::timestamp as ingested_at
-            from classified where outcome = 'loaded'""",
-        quarantine_sql="""
-            select file_no, line_no, reason, content from rejected
-            union all
-            select file_no, line_no, 'conflict:referencia', _content
-            from classified where outcome = 'conflict'""",
+        loaded_sql=loaded_sql(datetime.now(UTC).replace(tzinfo=None)),
+        quarantine_sql=REJECTED_SQL,
         counts_sql="""
             select file_no, sum(records_in), sum(loaded), sum(duplicates) from (
                 select file_no, count(*) as records_in,

@@ -35,6 +35,10 @@ RAW_SCHEMA = pa.schema(
 )
 
 
+# A rejected line's text for people to read: as received, without its line end.
+CONTENT_SQL = "rtrim(try(decode(l.raw)), chr(10) || chr(13))"
+
+
 def _file_lines(pending: PendingFile) -> pa.Table:
     """The file's lines as (file_no, line_no, raw) without copying them one by one: the file's
     bytes become the values buffer and the newline positions its offsets. Each raw value keeps
@@ -55,19 +59,42 @@ def _file_lines(pending: PendingFile) -> pa.Table:
     )
 
 
-def ingest_batch(
-    con: duckdb.DuckDBPyConnection, settings: Settings, batch: list[PendingFile], load_date: str
-) -> list[FileOutcome]:
+def judge(con: duckdb.DuckDBPyConnection, settings: Settings, lines_relation: str) -> None:
+    """Judge lines (file_no, line_no, raw) under the current contract, into temp tables `judged`
+    (every non-blank line, with its reason or none) and `classified` (the valid ones, with their
+    outcome against the lake: loaded, duplicate or conflict)."""
     contract = load_contract(settings.portal_contract_file)
-    con.register("lines", pa.concat_tables(_file_lines(pending) for pending in batch))
-    con.execute(f"create or replace temp table judged as {validation_sql('lines', contract)}")
+    con.execute(
+        f"create or replace temp table judged as {validation_sql(lines_relation, contract)}"
+    )
     dedup.classify(
         con,
         "(select * from judged where reason is null)",
         ["event_id"],
         lake.table_glob(settings.raw_dir, SOURCE, TABLE),
     )
-    ingested_at = datetime.now(UTC).replace(tzinfo=None).isoformat()
+
+
+# After `judge`: the rows to load (with file_no), and the rejected ones (file_no, line_no, reason).
+def loaded_sql(ingested_at: datetime) -> str:
+    return f"""
+        select file_no, event_id, event_type, idpessoa, occurred_at, occurred_at_utc,
+               channel, changes, content_hash, line_no,
+               '{ingested_at.isoformat()}'::timestamp as ingested_at
+        from classified where outcome = 'loaded'"""
+
+
+REJECTED_SQL = """
+    select file_no, line_no, reason from judged where reason is not null
+    union all
+    select file_no, line_no, 'conflict:event_id' from classified where outcome = 'conflict'"""
+
+
+def ingest_batch(
+    con: duckdb.DuckDBPyConnection, settings: Settings, batch: list[PendingFile], load_date: str
+) -> list[FileOutcome]:
+    con.register("lines", pa.concat_tables(_file_lines(pending) for pending in batch))
+    judge(con, settings, "lines")
     outcomes = write_file_outputs(
         con,
         settings,
@@ -75,21 +102,10 @@ def ingest_batch(
         TABLE,
         load_date,
         batch,
-        loaded_sql=f"""
-            select file_no, event_id, event_type, idpessoa, occurred_at, occurred_at_utc,
-                   channel, changes, content_hash, line_no,
-                   '{ingested_at}'::timestamp as ingested_at
-            from classified where outcome = 'loaded'""",
-        quarantine_sql="""
-            with rejected as (
-                select file_no, line_no, reason from judged where reason is not null
-                union all
-                select file_no, line_no, 'conflict:event_id' from classified
-                where outcome = 'conflict'
-            )
-            select r.file_no, r.line_no, r.reason,
-                   rtrim(try(decode(l.raw)), chr(10) || chr(13)) as content, l.raw
-            from rejected as r join lines as l using (file_no, line_no)""",
+        loaded_sql=loaded_sql(datetime.now(UTC).replace(tzinfo=None)),
+        quarantine_sql=f"""
+            select r.file_no, r.line_no, r.reason, {CONTENT_SQL} as content, l.raw
+            from ({REJECTED_SQL}) as r join lines as l using (file_no, line_no)""",
         counts_sql="""
             select j.file_no, count(*),
                    count(*) filter (where c.outcome = 'loaded'),

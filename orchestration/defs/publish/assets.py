@@ -2,11 +2,12 @@ import dagster as dg
 
 from ingestion.quality import PUBLICATION
 from ingestion.settings import get_settings
+from orchestration.defs.dbt.assets import alicerce_dbt_models
 from orchestration.lib.freshness import freshness_check
 from orchestration.lib.publish import publish
 
 KEY = dg.AssetKey(["publicacao"])
-MART_KEYS = [dg.AssetKey(["marts", "alteracoes_cadastrais"])]
+MART_KEYS = sorted(key for key in alicerce_dbt_models.keys if key.path[0] == "marts")
 
 
 @dg.asset(

@@ -1,0 +1,29 @@
+{#- Everything ingestion rejected, from every source, for the "Qualidade dos dados" page. -#}
+with
+
+portal_eventos as (
+    select * from {{ ref('stg_quarentena__portal_eventos') }}
+),
+
+crm_pessoas as (
+    select * from {{ ref('stg_quarentena__crm_pessoas') }}
+),
+
+registros as (
+    select 'portal/eventos' as fonte, * from portal_eventos
+    union all
+    select 'crm/pessoas' as fonte, * from crm_pessoas
+),
+
+final as (
+    select
+        fonte,
+        data_carga,
+        reason as motivo,
+        source_file as arquivo,
+        line_no as linha,
+        content as conteudo
+    from registros
+)
+
+select * from final
