@@ -1,10 +1,13 @@
-"""Entry point of the dashboards (`streamlit run dashboards/app.py`): navigation only."""
+"""Entry point of the dashboards (`streamlit run dashboards/app.py`): navigation only.
+
+Which pages each role sees is decided in `dashboards/navegacao.py`.
+"""
 
 import streamlit as st
 
 from dashboards import data_access
 from dashboards.formatacao import data_hora_br
-from dashboards.paginas import alteracoes_cadastrais
+from dashboards.navegacao import secoes
 
 
 def _rodape() -> None:
@@ -16,17 +19,6 @@ def _rodape() -> None:
 
 
 st.set_page_config(page_title="Alicerce", layout="wide")
-navegacao = st.navigation(
-    {
-        "Cadastro": [
-            st.Page(
-                alteracoes_cadastrais.render,
-                title=alteracoes_cadastrais.TITULO,
-                url_path="alteracoes-cadastrais",
-                default=True,
-            ),
-        ],
-    }
-)
+navegacao = st.navigation(secoes())
 _rodape()
 navegacao.run()

@@ -1,7 +1,7 @@
-"""The only module that opens the published warehouse.
+"""The only module that opens the published warehouse and the state database.
 
-Pages call the functions below and never open DuckDB or build file paths themselves, so the rules
-that protect the data live here once:
+Pages call the functions below and never open DuckDB, SQLite or build file paths themselves, so the
+rules that protect the data live here once:
 
 - every query opens the current publication read-only and closes it afterwards, so the pipeline
   can publish at any time and the dashboards never hold a lock;
@@ -9,14 +9,20 @@ that protect the data live here once:
 - results are cached per (publication file, SQL, parameters); a publication never changes once
   `CURRENT` points at it, so a cached answer can only go stale by the pointer moving on;
 - SQL is parameterised, never built from user input;
-- row scope and CPF masking follow the viewer's role (from configuration until login exists).
+- row scope and CPF masking follow the viewer's role (from configuration until login exists);
+- the state database (ingested files, replays, runs, publications) is opened read-only per call
+  and never cached: the pipeline writes it while the dashboards read it, and its tables are small.
+  A state database or a table that does not exist yet reads as empty.
 """
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections.abc import Sequence
+from contextlib import closing
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -26,6 +32,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards.formatacao import mascarar_cpf
+from ingestion import quality
 from ingestion.settings import get_settings
 from orchestration.lib.publish import current_publication
 
@@ -52,12 +59,27 @@ _ESCOPO_ALTERACOES: dict[Papel, str] = {
 # Roles allowed to see a full CPF. Empty until the access issue defines who may.
 _PAPEIS_QUE_VEEM_CPF: frozenset[Papel] = frozenset()
 
+# The "Qualidade dos dados" page: who may open it, and who may read a quarantined record as
+# received (it may carry personal data that failed validation, so it is never masked, only hidden).
+_PAPEIS_DA_QUALIDADE: frozenset[Papel] = frozenset({Papel.GESTOR, Papel.ANALISTA})
+_PAPEIS_QUE_VEEM_CONTEUDO_DA_QUARENTENA: frozenset[Papel] = frozenset({Papel.GESTOR})
+
+# The quarantine rows a page gets at most (newest first); the totals always count every row.
+LIMITE_REGISTROS_QUARENTENA = 1000
+
 
 class SemPublicacao(RuntimeError):
     """No publication exists yet (the pipeline has never published)."""
 
     def __init__(self) -> None:
         super().__init__(SEM_PUBLICACAO)
+
+
+class AcessoNegado(PermissionError):
+    """The viewer's role may not read this data."""
+
+    def __init__(self) -> None:
+        super().__init__(f"O perfil “{papel_atual()}” não tem acesso a estes dados.")
 
 
 @dataclass(frozen=True)
@@ -81,6 +103,16 @@ def papel_atual() -> str:
 def pode_ver_alteracoes_cadastrais() -> bool:
     """Whether the viewer's role may open the registration-change report."""
     return _escopo_alteracoes() != "false"
+
+
+def pode_ver_qualidade_dados() -> bool:
+    """Whether the viewer's role may open the "Qualidade dos dados" page."""
+    return _papel() in _PAPEIS_DA_QUALIDADE
+
+
+def pode_ver_conteudo_da_quarentena() -> bool:
+    """Whether the viewer's role may read quarantined records as received (personal data)."""
+    return _papel() in _PAPEIS_QUE_VEEM_CONTEUDO_DA_QUARENTENA
 
 
 def publicacao_atual() -> Publicacao | None:
@@ -189,6 +221,423 @@ def por_dia(
     return linhas
 
 
+# --- Qualidade dos dados -------------------------------------------------------------------------
+
+
+class SituacaoFrescor(StrEnum):
+    """Freshness of a source or of the publication; the values are the on-screen labels."""
+
+    EM_DIA = "em dia"
+    ATRASADO = "atrasado"
+    NUNCA = "nunca"
+
+
+@dataclass(frozen=True)
+class OpcoesQuarentena:
+    """What the published quarantine holds, for the filters: every source, reason and load day."""
+
+    fontes: tuple[str, ...]
+    motivos: tuple[str, ...]
+    primeira_carga: date | None
+    ultima_carga: date | None
+    registros: int
+
+
+@dataclass(frozen=True)
+class Frescor:
+    nome: str  # "portal/eventos", "crm/pessoas" or "publicacao"
+    ultima_em: datetime | None  # aware, UTC; None when it never happened
+    idade: timedelta | None
+    limite: timedelta
+    situacao: SituacaoFrescor
+
+
+@dataclass(frozen=True)
+class Execucao:
+    """One pipeline run as recorded in the state database; figures are None when not recorded."""
+
+    run_id: str
+    iniciada_em: datetime  # aware, UTC
+    terminada_em: datetime | None  # aware, UTC
+    status: str  # as recorded: "success", "failure" or "running"
+    duracao: timedelta | None
+    modelos: int | None
+    testes_ok: int | None
+    testes_com_falha: int | None
+    testes_que_falharam: tuple[str, ...]
+    carga_completa: bool | None  # the summary's full_refresh; None in older summaries
+
+
+_COLUNAS_RESUMO_QUARENTENA = ["fonte", "motivo", "data_carga", "registros"]
+_COLUNAS_REGISTROS_QUARENTENA = ["fonte", "data_carga", "motivo", "arquivo", "linha"]
+_COLUNAS_RECONCILIACAO = [
+    "fonte", "data_carga", "arquivos", "entrada", "carregados", "quarentena", "duplicados",
+    "arquivos_divergentes",
+]  # fmt: skip
+_COLUNAS_REPROCESSAMENTOS = [
+    "replay_id", "fonte", "data_carga", "reprocessado_em", "examinados", "carregados",
+    "duplicados", "ainda_em_quarentena",
+]  # fmt: skip
+
+
+def quarentena_publicada() -> bool:
+    """Whether the current publication has `marts.quarentena` (older ones do not).
+
+    Raises SemPublicacao when nothing was published yet.
+    """
+    _exigir_qualidade()
+    linhas = _consultar(
+        """
+        select count(*) as tabelas
+        from information_schema.tables
+        where table_schema = 'marts' and table_name = 'quarentena'
+        """
+    )
+    return int(linhas.at[0, "tabelas"]) > 0
+
+
+def opcoes_quarentena() -> OpcoesQuarentena:
+    """Sources, reasons and the range of load days in the published quarantine."""
+    _exigir_qualidade()
+    if not quarentena_publicada():
+        return OpcoesQuarentena((), (), None, None, 0)
+    linha = _consultar(
+        """
+        select list_sort(list(distinct fonte) filter (where fonte is not null)) as fontes,
+               list_sort(list(distinct motivo) filter (where motivo is not null)) as motivos,
+               min(data_carga) as primeira_carga, max(data_carga) as ultima_carga,
+               count(*) as registros
+        from marts.quarentena
+        """
+    ).iloc[0]
+    return OpcoesQuarentena(
+        fontes=_tupla(linha["fontes"]),
+        motivos=_tupla(linha["motivos"]),
+        primeira_carga=_dia_ou_none(linha["primeira_carga"]),
+        ultima_carga=_dia_ou_none(linha["ultima_carga"]),
+        registros=int(linha["registros"]),
+    )
+
+
+def quarentena_por_dia(
+    inicio: date | None = None,
+    fim: date | None = None,
+    fontes: Sequence[str] | None = None,
+    motivos: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Columns fonte, motivo, data_carga, registros: quarantined records per source, reason and
+    load day (inclusive `inicio`..`fim`; None, or empty lists, mean no filter), newest day first.
+
+    Empty when the publication has no `marts.quarentena`.
+    """
+    _exigir_qualidade()
+    if not quarentena_publicada():
+        return pd.DataFrame(columns=_COLUNAS_RESUMO_QUARENTENA)
+    onde, params = _filtro_quarentena(inicio, fim, fontes, motivos)
+    linhas = _consultar(
+        f"""
+        select fonte, motivo, data_carga, count(*) as registros
+        from marts.quarentena
+        where {onde}
+        group by fonte, motivo, data_carga
+        order by data_carga desc, fonte, motivo
+        """,
+        params,
+    )
+    linhas["data_carga"] = pd.to_datetime(linhas["data_carga"]).dt.date
+    return linhas
+
+
+def quarentena_registros(
+    inicio: date | None = None,
+    fim: date | None = None,
+    fontes: Sequence[str] | None = None,
+    motivos: Sequence[str] | None = None,
+    limite: int = LIMITE_REGISTROS_QUARENTENA,
+) -> pd.DataFrame:
+    """The quarantined records themselves, newest load day first, at most `limite` of them.
+
+    Columns fonte, data_carga, motivo, arquivo, linha (nullable), and conteudo (the record as
+    received) only for the roles that may see it: for the others it is never read at all.
+    Empty when the publication has no `marts.quarentena`.
+    """
+    _exigir_qualidade()
+    colunas = list(_COLUNAS_REGISTROS_QUARENTENA)
+    if pode_ver_conteudo_da_quarentena():
+        colunas.append("conteudo")
+    if not quarentena_publicada():
+        return pd.DataFrame(columns=colunas)
+    onde, params = _filtro_quarentena(inicio, fim, fontes, motivos)
+    linhas = _consultar(
+        f"""
+        select {", ".join(colunas)}
+        from marts.quarentena
+        where {onde}
+        order by data_carga desc, fonte, arquivo, linha nulls first, motivo
+        limit ?
+        """,
+        [*params, max(int(limite), 0)],
+    )
+    linhas["data_carga"] = pd.to_datetime(linhas["data_carga"]).dt.date
+    linhas["linha"] = linhas["linha"].astype("Int64")
+    return linhas
+
+
+def reconciliacao() -> pd.DataFrame:
+    """Input accounting per source and load day, from the state database's ingested files.
+
+    Columns fonte ("portal/eventos"), data_carga (date), arquivos, entrada, carregados,
+    quarentena, duplicados, arquivos_divergentes (files whose own counts do not add up) and
+    confere (entrada = carregados + quarentena + duplicados, and every file adds up too); newest
+    day first.
+    """
+    _exigir_qualidade()
+    linhas = _ler_estado(
+        """
+        select source || '/' || table_name as fonte, load_date as data_carga,
+               count(*) as arquivos, sum(records_in) as entrada, sum(loaded) as carregados,
+               sum(quarantined) as quarentena, sum(duplicates) as duplicados,
+               sum(records_in <> loaded + quarantined + duplicates) as arquivos_divergentes
+        from ingested_files
+        group by 1, 2
+        order by data_carga desc, fonte
+        """,
+        _COLUNAS_RECONCILIACAO,
+    )
+    linhas["data_carga"] = pd.to_datetime(linhas["data_carga"], format="ISO8601").dt.date
+    return _com_conferencia(linhas)
+
+
+def reconciliacao_por_fonte() -> pd.DataFrame:
+    """Input accounting per source over every load day, and what is left in quarantine.
+
+    Columns fonte, arquivos, entrada, carregados, quarentena, duplicados, arquivos_divergentes,
+    confere, reprocessados_carregados and reprocessados_duplicados (records that quarantine
+    replays moved to the lake or found already there), and quarentena_atual (= quarentena −
+    reprocessados_carregados − reprocessados_duplicados).
+    """
+    _exigir_qualidade()
+    ingestao = _ler_estado(
+        """
+        select source || '/' || table_name as fonte, count(*) as arquivos,
+               sum(records_in) as entrada, sum(loaded) as carregados,
+               sum(quarantined) as quarentena, sum(duplicates) as duplicados,
+               sum(records_in <> loaded + quarantined + duplicates) as arquivos_divergentes
+        from ingested_files
+        group by 1
+        """,
+        [coluna for coluna in _COLUNAS_RECONCILIACAO if coluna != "data_carga"],
+    )
+    reprocessamentos = _ler_estado(
+        """
+        select source || '/' || table_name as fonte,
+               sum(loaded) as reprocessados_carregados,
+               sum(duplicates) as reprocessados_duplicados
+        from replays
+        group by 1
+        """,
+        ["fonte", "reprocessados_carregados", "reprocessados_duplicados"],
+    )
+    linhas = ingestao.merge(reprocessamentos, on="fonte", how="outer")
+    numeros = [coluna for coluna in linhas.columns if coluna != "fonte"]
+    for coluna in numeros:
+        linhas[coluna] = pd.to_numeric(linhas[coluna]).fillna(0).astype("int64")
+    linhas = _com_conferencia(linhas)
+    linhas["quarentena_atual"] = (
+        linhas["quarentena"]
+        - linhas["reprocessados_carregados"]
+        - linhas["reprocessados_duplicados"]
+    )
+    return linhas.sort_values("fonte", ignore_index=True)
+
+
+def reprocessamentos() -> pd.DataFrame:
+    """Quarantine replays, newest first, from the state database.
+
+    Columns replay_id, fonte, data_carga (the replay's load date), reprocessado_em (naive UTC),
+    examinados, carregados, duplicados, ainda_em_quarentena.
+    """
+    _exigir_qualidade()
+    linhas = _ler_estado(
+        """
+        select replay_id, source || '/' || table_name as fonte, load_date as data_carga,
+               replayed_at as reprocessado_em, examined as examinados, loaded as carregados,
+               duplicates as duplicados, still_quarantined as ainda_em_quarentena
+        from replays
+        """,
+        _COLUNAS_REPROCESSAMENTOS,
+    )
+    linhas["data_carga"] = pd.to_datetime(linhas["data_carga"], format="ISO8601").dt.date
+    linhas["reprocessado_em"] = _utc_ingenuo(linhas["reprocessado_em"])
+    return linhas.sort_values(
+        ["reprocessado_em", "fonte"], ascending=[False, True], ignore_index=True
+    )
+
+
+def frescor(agora: datetime | None = None) -> list[Frescor]:
+    """When each source last brought data and when the last publication was made, judged at
+    `agora` (aware; default now) against the limits in settings (`max_age_hours`).
+
+    Order: portal/eventos, crm/pessoas, publicacao.
+    """
+    _exigir_qualidade()
+    agora = agora or datetime.now(UTC)
+    medidas = quality.freshness(get_settings())
+    resultado = []
+    for medida in medidas:
+        if medida.last_at is None:
+            situacao = SituacaoFrescor.NUNCA
+        elif medida.is_fresh(agora):
+            situacao = SituacaoFrescor.EM_DIA
+        else:
+            situacao = SituacaoFrescor.ATRASADO
+        resultado.append(
+            Frescor(medida.name, medida.last_at, medida.age(agora), medida.max_age, situacao)
+        )
+    return resultado
+
+
+def ultimas_execucoes(limite: int = 20) -> list[Execucao]:
+    """The last `limite` pipeline runs, newest first, from the state database."""
+    _exigir_qualidade()
+    linhas = _ler_estado(
+        """
+        select run_id, started_at, finished_at, status, summary_json
+        from runs
+        order by started_at desc
+        limit ?
+        """,
+        ["run_id", "started_at", "finished_at", "status", "summary_json"],
+        (max(int(limite), 0),),
+    )
+    return [_execucao(linha) for linha in linhas.itertuples(index=False)]
+
+
+def _execucao(linha: Any) -> Execucao:
+    try:
+        resumo = json.loads(linha.summary_json) if linha.summary_json else {}
+    except ValueError:
+        resumo = {}
+    if not isinstance(resumo, dict):
+        resumo = {}
+    iniciada_em = _momento_utc(linha.started_at)
+    terminada_em = _momento_utc(linha.finished_at) if linha.finished_at else None
+    # The run's own measure of its time when it recorded one; else the recorded timestamps.
+    segundos = resumo.get("seconds")
+    if isinstance(segundos, int | float) and not isinstance(segundos, bool):
+        duracao = timedelta(seconds=segundos)
+    elif terminada_em is not None:
+        duracao = terminada_em - iniciada_em
+    else:
+        duracao = None
+    falhas = resumo.get("failed_checks") or ()
+    carga_completa = resumo.get("full_refresh")
+    return Execucao(
+        run_id=str(linha.run_id),
+        iniciada_em=iniciada_em,
+        terminada_em=terminada_em,
+        status=str(linha.status),
+        duracao=duracao,
+        modelos=_inteiro_ou_none(resumo.get("models_built")),
+        testes_ok=_inteiro_ou_none(resumo.get("checks_passed")),
+        testes_com_falha=_inteiro_ou_none(resumo.get("checks_failed")),
+        testes_que_falharam=tuple(str(falha) for falha in falhas)
+        if isinstance(falhas, list | tuple)
+        else (),
+        carga_completa=carga_completa if isinstance(carga_completa, bool) else None,
+    )
+
+
+def _exigir_qualidade() -> None:
+    if not pode_ver_qualidade_dados():
+        raise AcessoNegado()
+
+
+def _filtro_quarentena(
+    inicio: date | None,
+    fim: date | None,
+    fontes: Sequence[str] | None,
+    motivos: Sequence[str] | None,
+) -> tuple[str, list[Any]]:
+    """The WHERE clause (fixed text with `?` placeholders) and its parameters."""
+    condicoes = ["true"]
+    params: list[Any] = []
+    if inicio is not None:
+        condicoes.append("data_carga >= ?")
+        params.append(inicio)
+    if fim is not None:
+        condicoes.append("data_carga <= ?")
+        params.append(fim)
+    if fontes:
+        condicoes.append("list_contains(?::varchar[], fonte)")
+        params.append(sorted(set(fontes)))
+    if motivos:
+        condicoes.append("list_contains(?::varchar[], motivo)")
+        params.append(sorted(set(motivos)))
+    return " and ".join(f"({condicao})" for condicao in condicoes), params
+
+
+def _com_conferencia(linhas: pd.DataFrame) -> pd.DataFrame:
+    soma = linhas["carregados"] + linhas["quarentena"] + linhas["duplicados"]
+    linhas["confere"] = (linhas["entrada"] == soma) & (linhas["arquivos_divergentes"] == 0)
+    return linhas
+
+
+def _ler_estado(sql: str, colunas: list[str], params: Sequence[Any] = ()) -> pd.DataFrame:
+    """Run a query on the state database, opened read-only for this call only.
+
+    A database that does not exist yet, or lacks the table (older than it), reads as empty.
+    """
+    caminho = get_settings().state_db
+    vazio = pd.DataFrame(columns=colunas)
+    if not caminho.is_file():
+        return vazio
+    try:
+        # as_uri() escapes what a URI would misread in a path ('?', '#', '%', spaces).
+        with closing(
+            sqlite3.connect(f"{caminho.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        ) as conexao:
+            registros = conexao.execute(sql, tuple(params)).fetchall()
+    except sqlite3.OperationalError as erro:
+        if "no such table" in str(erro):
+            return vazio
+        raise
+    if not registros:
+        return vazio
+    return pd.DataFrame.from_records(registros, columns=colunas)
+
+
+def _momento_utc(texto: str) -> datetime:
+    momento = datetime.fromisoformat(texto)
+    if momento.tzinfo is None:
+        return momento.replace(tzinfo=UTC)
+    return momento.astimezone(UTC)
+
+
+def _utc_ingenuo(textos: pd.Series) -> pd.Series:
+    """ISO 8601 texts with offsets -> naive UTC timestamps, like the marts' timestamps."""
+    return pd.to_datetime(textos, utc=True, format="ISO8601").dt.tz_localize(None)
+
+
+def _inteiro_ou_none(valor: Any) -> int | None:
+    if isinstance(valor, bool) or not isinstance(valor, int | float):
+        return None
+    return int(valor)
+
+
+def _tupla(lista: Any) -> tuple[str, ...]:
+    """A DuckDB list from a result frame (NULL over no rows) as a tuple of strings."""
+    if not pd.api.types.is_list_like(lista):
+        return ()
+    return tuple(str(valor) for valor in lista)
+
+
+def _dia_ou_none(valor: Any) -> date | None:
+    if valor is None or pd.isna(valor):
+        return None
+    return pd.Timestamp(valor).date()
+
+
 def _filtro(
     inicio: date,
     fim: date,
@@ -212,20 +661,23 @@ def _filtro(
     return " and ".join(f"({condicao})" for condicao in condicoes), params
 
 
-def _escopo_alteracoes() -> str:
+def _papel() -> Papel | None:
+    """The viewer's role, or None for a role this module does not know (it sees nothing)."""
     try:
-        papel = Papel(papel_atual())
+        return Papel(papel_atual())
     except ValueError:
+        return None
+
+
+def _escopo_alteracoes() -> str:
+    papel = _papel()
+    if papel is None:
         return "false"  # an unknown role sees nothing
     return _ESCOPO_ALTERACOES.get(papel, "false")
 
 
 def _documentos_para_o_papel(documentos: pd.Series) -> pd.Series:
-    try:
-        papel = Papel(papel_atual())
-    except ValueError:
-        papel = None
-    if papel in _PAPEIS_QUE_VEEM_CPF:
+    if _papel() in _PAPEIS_QUE_VEEM_CPF:
         return documentos
     return documentos.map(lambda documento: None if pd.isna(documento) else mascarar_cpf(documento))
 

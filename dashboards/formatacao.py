@@ -7,7 +7,7 @@ time-zone database so that the daylight-saving years before 2019 come out right.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
@@ -16,6 +16,11 @@ import pandas as pd
 FUSO_SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 
 _CPF_MASCARADO_DESCONHECIDO = "***"
+
+# Integers in st.dataframe with Brazilian thousands separators, whatever the browser's locale:
+# Streamlit's printf format takes "," for grouping and the `'` padding character as the separator
+# ("%'.,d": 1234567 -> "1.234.567"). The cells stay numbers, so columns still sort numerically.
+FORMATO_INTEIRO_BR = "%'.,d"
 
 
 def em_sao_paulo(momento_utc: datetime) -> datetime:
@@ -54,6 +59,28 @@ def data_hora_br(momento_utc: datetime | None) -> str:
 def inteiro_br(numero: int) -> str:
     """1234567 → "1.234.567"."""
     return f"{numero:,}".replace(",", ".")
+
+
+def duracao_br(duracao: timedelta | None) -> str:
+    """A duration for people: "12,3 s", "2 min 05 s", "1 h 02 min"; None → ""."""
+    if duracao is None:
+        return ""
+    segundos = Decimal(str(duracao.total_seconds()))
+    if segundos.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) < 60:
+        return f"{decimal_br(segundos, 1)} s"
+    inteiros = int(segundos.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    horas, resto = divmod(inteiros, 3600)
+    minutos, segundos_restantes = divmod(resto, 60)
+    if horas:
+        return f"{inteiro_br(horas)} h {minutos:02d} min"
+    return f"{minutos} min {segundos_restantes:02d} s"
+
+
+def horas_br(duracao: timedelta | None, casas: int = 1) -> str:
+    """A duration in hours with a decimal comma: 3 h 30 min → "3,5"; None → ""."""
+    if duracao is None:
+        return ""
+    return decimal_br(Decimal(str(duracao.total_seconds())) / 3600, casas)
 
 
 def decimal_br(valor: Decimal, casas: int = 2) -> str:

@@ -5,6 +5,7 @@ Shared by the Dagster checks and the "Qualidade dos dados" page, so both tell th
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from contextlib import closing
 from dataclasses import asdict, dataclass
@@ -48,7 +49,8 @@ def freshness(settings: Settings) -> list[Freshness]:
     last: dict[str, str | None] = dict.fromkeys((*SOURCES, PUBLICATION))
     conn = _read_only(settings.state_db)
     if conn is not None:
-        with closing(conn):
+        # A table missing from an older state database means: never happened yet.
+        with closing(conn), contextlib.suppress(sqlite3.OperationalError):
             for name, at in conn.execute(
                 "select source || '/' || table_name, max(ingested_at) from ingested_files "
                 "where records_in > 0 group by 1"

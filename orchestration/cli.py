@@ -8,6 +8,7 @@ import shutil
 import sys
 import time
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -119,9 +120,15 @@ def _load_date(value: str | None) -> str:
     if value is None:
         return today_in_sao_paulo().isoformat()
     try:
-        return date.fromisoformat(value).isoformat()
+        parsed = date.fromisoformat(value)
     except ValueError as error:
         raise typer.BadParameter("use YYYY-MM-DD", param_hint="--load-date") from error
+    if parsed > today_in_sao_paulo():
+        raise typer.BadParameter(
+            "a load date is the day data arrived: it cannot be in the future",
+            param_hint="--load-date",
+        )
+    return parsed.isoformat()
 
 
 quarantine_app = typer.Typer(
@@ -175,6 +182,47 @@ def quarantine_replay(
     console.print(table)
     if any(counts.loaded for counts in results):
         console.print("the next `alicerce run` builds the loaded records into the marts")
+
+
+@app.command()
+def bench(
+    events: Annotated[int, typer.Option(min=100, help="How many portal events to generate.")],
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(help="Scratch data folder (emptied first); default <data>/bench/<events>."),
+    ] = None,
+) -> None:
+    """Measure the pipeline per stage on generated data: a full run, a run with nothing new (the
+    fixed cost) and a run after adding 1% new events (DuckDB engine unless ALICERCE_ENGINE)."""
+    from orchestration.lib.bench import run_bench
+
+    folder = (data_dir or get_settings().data_dir / "bench" / str(events)).resolve()
+    os.environ["ALICERCE_DATA_DIR"] = str(folder)  # what the pipeline's assets will read
+    results = run_bench(
+        events, folder, lambda message: console.print(f"[bold]bench[/bold]: {message}")
+    )
+    table = Table(title=f"alicerce bench: {results['events_generated']:,} events")
+    for column in ("run", "stage", "rows", "seconds", "rows/s", "peak MB"):
+        table.add_column(column, justify="left" if column in ("run", "stage") else "right")
+    for run in results["runs"]:
+        for stage in run["stages"]:
+            table.add_row(
+                run["label"],
+                stage["name"],
+                f"{stage['rows']:,}",
+                f"{stage['seconds']:.3f}" if stage["seconds"] < 1 else f"{stage['seconds']:.1f}",
+                f"{stage['rows_per_second']:,}",
+                f"{stage['peak_mb']:,.0f}",
+            )
+        table.add_row(run["label"], "[bold]whole run[/bold]", "", f"{run['seconds']:.1f}", "", "")
+    Console().print(table)
+    console.print(
+        f"fixed cost (a run with nothing new): {results['fixed_cost_seconds']:.1f} s; "
+        f"the +1% run above it: {results['increment_above_fixed_share']:.1%} of the full run; "
+        f"peak memory of the process tree: {results['peak_mb']:,} MB"
+    )
+    (folder / "bench.json").write_text(json.dumps(results, indent=2))
+    console.print(f"figures saved in {folder / 'bench.json'}")
 
 
 @app.command()

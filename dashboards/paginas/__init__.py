@@ -1,4 +1,4 @@
-"""One module per dashboard page; each exposes `render()`, registered in `dashboards/app.py`.
+"""One module per dashboard page; each exposes `render()`, listed in `dashboards/navegacao.py`.
 
 The folder is not called `pages/`, which Streamlit would load on its own beside st.navigation.
 """

@@ -8,12 +8,18 @@ The rows are chosen so that every filter has something to tell apart (reference 
   in UTC but on 31/10 in São Paulo.
 - older: ev-009 (August 2026) and ev-010 (December 2018, daylight saving time: UTC-2).
 
+The standard publication also carries `marts.quarentena` (QUARENTENA); `publicar(quarentena=None)`
+writes an older publication without it. `EstadoDeTeste` writes the state database (ingested files,
+replays, runs, publications) through ingestion.state, as the pipeline does; `estado_padrao` holds
+the standard content the "Qualidade dos dados" tests read (see its docstring).
+
 Tests use the fixtures; the e2e test loads this file by path for `escrever_publicacao`.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -22,6 +28,9 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pytest
 import streamlit as st
+
+from ingestion import state
+from ingestion.settings import get_settings
 
 DATA_REFERENCIA = date(2026, 11, 20)
 PUBLICADO_EM = datetime(2026, 11, 27, 18, 30, 0, 123456)  # UTC: 27/11/2026 15:30 in São Paulo
@@ -97,6 +106,141 @@ ALTERACAO_NOVA = Alteracao(
 )
 
 
+@dataclass(frozen=True)
+class Quarentenado:
+    """One row of marts.quarentena."""
+
+    fonte: str
+    data_carga: date
+    motivo: str
+    arquivo: str
+    linha: int | None
+    conteudo: str | None
+
+
+CONTEUDO_COM_CPF = (
+    '{"event_id": "ev-900", "event_type": "foo", "idpessoa": 1001, "cpf": "12345678901", '
+    '"email": "joao@novo.com.br"}'
+)
+
+# 7 records: portal/eventos 5, crm/pessoas 2; load days 18/11 (1), 19/11 (2), 20/11 (4).
+# fmt: off
+QUARENTENA = [
+    Quarentenado("portal/eventos", date(2026, 11, 19), "invalid_json",
+                 "portal/eventos/eventos-0001.jsonl", 3, '{"event_id": "ev-901", '),
+    Quarentenado("portal/eventos", date(2026, 11, 19), "unknown_event_type:foo",
+                 "portal/eventos/eventos-0001.jsonl", 7, CONTEUDO_COM_CPF),
+    Quarentenado("portal/eventos", date(2026, 11, 20), "invalid_json",
+                 "portal/eventos/eventos-0002.jsonl", 1, "not json"),
+    Quarentenado("portal/eventos", date(2026, 11, 20), "invalid_json",
+                 "portal/eventos/eventos-0002.jsonl", 5, "{]"),
+    Quarentenado("portal/eventos", date(2026, 11, 20), "conflict:event_id",
+                 "portal/eventos/eventos-0002.jsonl", 9,
+                 '{"event_id": "ev-001", "event_type": "login", "idpessoa": 1001}'),
+    Quarentenado("crm/pessoas", date(2026, 11, 20), "invalid_page",
+                 "crm/pessoas/20261120/pagina-00002.json", None, '{"pagina": 2, "dados": '),
+    Quarentenado("crm/pessoas", date(2026, 11, 18), "missing_field:referencia",
+                 "crm/pessoas/20261118/pagina-00001.json", 12,
+                 '{"idpessoa": 1003, "nome": "Pedro Álvares", "referencia": null}'),
+]
+# fmt: on
+
+
+class EstadoDeTeste:
+    """Writes the state database of the data folder through ingestion.state, like the pipeline."""
+
+    def __init__(self) -> None:
+        self.caminho = get_settings().state_db
+
+    def arquivo(
+        self,
+        fonte: str,
+        dia: str,
+        entrada: int,
+        carregados: int,
+        quarentena: int,
+        duplicados: int,
+        nome: str | None = None,
+    ) -> None:
+        """One ingested landing file of `fonte` ("portal/eventos") on load day `dia`."""
+        origem, tabela = fonte.split("/")
+        nome = nome or f"{fonte}/{dia}-{entrada}-{carregados}-{quarentena}-{duplicados}"
+        contagens = state.FileCounts(
+            nome, f"sha-{nome}", entrada, carregados, quarentena, duplicados
+        )
+        state.record_files(self.caminho, origem, tabela, dia, [contagens])
+
+    def reprocessamento(
+        self,
+        replay_id: str,
+        fonte: str,
+        dia: str,
+        examinados: int,
+        carregados: int,
+        duplicados: int,
+        ainda_em_quarentena: int,
+    ) -> None:
+        origem, tabela = fonte.split("/")
+        contagens = state.ReplayCounts(
+            origem, tabela, examinados, carregados, duplicados, ainda_em_quarentena
+        )
+        state.record_replay(self.caminho, replay_id, dia, contagens, superseded_files=[])
+
+    def execucao(
+        self, run_id: str, iniciada_em: datetime, status: str, resumo: dict | None
+    ) -> None:
+        state.record_run(self.caminho, run_id, iniciada_em, status, resumo)
+
+    def publicacao(self, nome: str, publicado_em: datetime, run_id: str) -> None:
+        state.record_publication(self.caminho, nome, publicado_em, run_id)
+
+
+FALHAS_RUN_2 = [
+    "marts/alteracoes_cadastrais: not_null_alteracoes_cadastrais_campo",
+    "marts/quarentena: accepted_values_quarentena_fonte",
+]
+PUBLICACAO_NO_ESTADO_EM = datetime(2026, 11, 20, 6, 30)  # UTC; long before any test runs
+
+
+def escrever_estado_padrao(estado: EstadoDeTeste) -> None:
+    """The standard state database (see the `estado_padrao` fixture)."""
+    estado.arquivo("portal/eventos", "2026-11-19", 100, 95, 3, 2, nome="eventos-0001.jsonl")
+    estado.arquivo("portal/eventos", "2026-11-20", 1500, 1490, 6, 4, nome="eventos-0002.jsonl")
+    estado.arquivo("portal/eventos", "2026-11-20", 10, 7, 2, 0, nome="eventos-0003.jsonl")
+    estado.arquivo("crm/pessoas", "2026-11-20", 0, 0, 0, 0, nome="pagina-00001.json")
+    estado.reprocessamento("replay-1", "portal/eventos", "2026-11-21", 5, 3, 1, 1)
+    fontes = {
+        "portal/eventos": {
+            "records_in": 1510, "loaded": 1497, "quarantined": 8, "duplicates": 4,
+            "files_ingested": 2, "files_skipped": 0, "reconciles": False,
+        },
+    }  # fmt: skip
+    # An older summary: no failed_checks, no full_refresh.
+    estado.execucao(
+        "run-0",
+        datetime(2026, 11, 18, 6, 0, tzinfo=UTC),
+        "success",
+        {"sources": {}, "models_built": 4, "checks_passed": 28, "checks_failed": 0,
+         "seconds": 3725},
+    )  # fmt: skip
+    estado.execucao(
+        "run-1",
+        datetime(2026, 11, 19, 6, 0, tzinfo=UTC),
+        "success",
+        {"sources": fontes, "models_built": 5, "checks_passed": 30, "checks_failed": 0,
+         "failed_checks": [], "seconds": 12.3, "full_refresh": False},
+    )  # fmt: skip
+    estado.execucao(
+        "run-2",
+        datetime(2026, 11, 20, 6, 0, tzinfo=UTC),
+        "failure",
+        {"sources": fontes, "models_built": 5, "checks_passed": 29, "checks_failed": 2,
+         "failed_checks": FALHAS_RUN_2, "seconds": 75.5, "full_refresh": True},
+    )  # fmt: skip
+    estado.execucao("run-3", datetime(2026, 11, 21, 6, 0, tzinfo=UTC), "running", None)
+    estado.publicacao("alicerce-20261120T063000000000Z.duckdb", PUBLICACAO_NO_ESTADO_EM, "run-2")
+
+
 class Publicador:
     """Writes publications the way the pipeline's publisher does, into one data folder."""
 
@@ -109,10 +253,18 @@ class Publicador:
         alteracoes: list[Alteracao] | None = None,
         publicado_em: datetime = PUBLICADO_EM,
         run_id: str = "run-teste-1",
+        quarentena: Sequence[Quarentenado] | None = tuple(QUARENTENA),
     ) -> Path:
-        """Write a publication file, then point CURRENT at it atomically. Returns the file."""
+        """Write a publication file, then point CURRENT at it atomically. Returns the file.
+
+        `quarentena=None` writes an older publication, without marts.quarentena.
+        """
         return escrever_publicacao(
-            self.pasta, ALTERACOES if alteracoes is None else alteracoes, publicado_em, run_id
+            self.pasta,
+            ALTERACOES if alteracoes is None else alteracoes,
+            publicado_em,
+            run_id,
+            quarentena=quarentena,
         )
 
     def publicar_segunda(self) -> Path:
@@ -123,9 +275,16 @@ class Publicador:
 
 
 def escrever_publicacao(
-    pasta: Path, alteracoes: list[Alteracao], publicado_em: datetime, run_id: str
+    pasta: Path,
+    alteracoes: list[Alteracao],
+    publicado_em: datetime,
+    run_id: str,
+    quarentena: Sequence[Quarentenado] | None = None,
 ) -> Path:
-    """A publication per the contract in `pasta` (usually <data_dir>/published)."""
+    """A publication per the contract in `pasta` (usually <data_dir>/published).
+
+    With `quarentena` None the publication has no marts.quarentena, like those made before it.
+    """
     pasta.mkdir(parents=True, exist_ok=True)
     arquivo = pasta / f"alicerce-{publicado_em:%Y%m%dT%H%M%S%f}Z.duckdb"
     with duckdb.connect(str(arquivo)) as conexao:
@@ -146,6 +305,23 @@ def escrever_publicacao(
                 "insert into marts.alteracoes_cadastrais values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [_valores(alteracao) for alteracao in alteracoes],
             )
+        if quarentena is not None:
+            conexao.execute(
+                """
+                create table marts.quarentena (
+                    fonte varchar, data_carga date, motivo varchar, arquivo varchar,
+                    linha bigint, conteudo varchar
+                )
+                """
+            )
+            if quarentena:
+                conexao.executemany(
+                    "insert into marts.quarentena values (?, ?, ?, ?, ?, ?)",
+                    [
+                        [q.fonte, q.data_carga, q.motivo, q.arquivo, q.linha, q.conteudo]
+                        for q in quarentena
+                    ],
+                )
     temporario = pasta / "CURRENT.tmp"
     temporario.write_text(arquivo.name, encoding="utf-8")
     os.replace(temporario, pasta / "CURRENT")
@@ -174,3 +350,28 @@ def publicador(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Publicador:
 def publicacao(publicador: Publicador) -> Path:
     """The standard publication (ALTERACOES), current."""
     return publicador.publicar()
+
+
+@pytest.fixture
+def estado(publicador: Publicador) -> EstadoDeTeste:
+    """The data folder's state database, not created yet (nothing ever ran)."""
+    return EstadoDeTeste()
+
+
+@pytest.fixture
+def estado_padrao(estado: EstadoDeTeste) -> EstadoDeTeste:
+    """The standard state database:
+
+    - portal/eventos: 19/11/2026 one file 100 = 95 + 3 + 2; 20/11/2026 two files,
+      1500 = 1490 + 6 + 4 and 10 ≠ 7 + 2 + 0 (that day does not reconcile);
+    - crm/pessoas: 20/11/2026 one empty page (0 records: the source still counts as never fresh);
+    - replay-1 (load day 21/11/2026) of portal/eventos: 5 examined, 3 loaded, 1 duplicate,
+      1 still quarantined, so 11 − 3 − 1 = 7 left in quarantine;
+    - runs run-0 (18/11, success, older summary), run-1 (19/11, success), run-2 (20/11, failure,
+      FALHAS_RUN_2) and run-3 (21/11, running), all at 06:00 UTC (03:00 in São Paulo);
+    - one publication recorded at PUBLICACAO_NO_ESTADO_EM (late by now).
+
+    Files are recorded now, so portal/eventos is fresh.
+    """
+    escrever_estado_padrao(estado)
+    return estado

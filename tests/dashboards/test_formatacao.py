@@ -8,6 +8,8 @@ from dashboards.formatacao import (
     data_br,
     data_hora_br,
     dinheiro_br,
+    duracao_br,
+    horas_br,
     inteiro_br,
     mascarar_cpf,
     serie_em_sao_paulo,
@@ -76,6 +78,33 @@ def test_dinheiro_br_recusa_float():
 def test_inteiro_br():
     assert inteiro_br(1234567) == "1.234.567"
     assert inteiro_br(12) == "12"
+
+
+@pytest.mark.parametrize(
+    ("duracao", "texto"),
+    [
+        (timedelta(seconds=12.34), "12,3 s"),
+        (timedelta(seconds=0), "0,0 s"),
+        (timedelta(seconds=59.94), "59,9 s"),
+        (timedelta(seconds=59.96), "1 min 00 s"),  # rounds up past a minute
+        (timedelta(seconds=125), "2 min 05 s"),
+        (timedelta(seconds=75.5), "1 min 16 s"),  # half up
+        (timedelta(hours=1, minutes=2, seconds=40), "1 h 02 min"),
+        (timedelta(hours=1234), "1.234 h 00 min"),
+        (None, ""),
+    ],
+)
+def test_duracao_br(duracao, texto):
+    assert duracao_br(duracao) == texto
+
+
+def test_horas_br():
+    assert horas_br(timedelta(hours=3, minutes=30)) == "3,5"
+    assert horas_br(timedelta(hours=26)) == "26,0"
+    assert horas_br(timedelta(minutes=3)) == "0,1"  # 0,05 rounded half up
+    assert horas_br(timedelta(hours=1234, minutes=30)) == "1.234,5"
+    assert horas_br(timedelta(hours=2), casas=0) == "2"
+    assert horas_br(None) == ""
 
 
 @pytest.mark.parametrize(

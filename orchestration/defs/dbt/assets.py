@@ -1,11 +1,16 @@
 """dbt models as Dagster assets, loaded from the manifest built ahead of time (`dbt parse`)."""
 
 from collections.abc import Mapping
+from functools import cached_property
+from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from packaging import version
 
+from ingestion.settings import get_settings
 from orchestration.lib.environment import DBT_EXECUTABLE, DBT_PROJECT_DIR
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
@@ -42,9 +47,27 @@ def alicerce_dbt_models(
     args = ["build", "--exclude-resource-type", "unit_test"]
     if config.full_refresh:
         args.append("--full-refresh")
-    yield from dbt.cli(args, context=context).stream()
+    yield from dbt.cli(args, context=context, target_path=dbt_target_path()).stream()
 
 
-dbt_resource = DbtCliResource(
+def dbt_target_path() -> Path:
+    """One dbt target folder per data folder and engine, kept between runs: dbt's partial parse
+    file stays valid there (it records the environment it was parsed with), which saves seconds
+    on every run, and the repository's dbt_project/ does not fill with one folder per run."""
+    settings = get_settings()
+    return settings.data_dir.resolve() / "dbt" / f"target-{settings.engine}"
+
+
+class AlicerceDbtCliResource(DbtCliResource):
+    """dagster-dbt learns the dbt version by running `dbt --version` in every run's process
+    (5 s of the fixed cost here); our dbt executable is the venv's, so its version is the
+    installed dbt-core package's."""
+
+    @cached_property
+    def _cli_version(self) -> version.Version:
+        return version.parse(metadata.version("dbt-core"))
+
+
+dbt_resource = AlicerceDbtCliResource(
     project_dir=dbt_project, profiles_dir=str(DBT_PROJECT_DIR), dbt_executable=str(DBT_EXECUTABLE)
 )
