@@ -5,7 +5,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1sum | cut -c1-12)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
-export DAGSTER_HOME ?= $(CURDIR)/data/dagster
 
 .PHONY: install run test demo-data pipeline serve dev lint format browser clean
 
@@ -42,8 +41,7 @@ serve: install
 
 ## make dev: the Dagster UI on the same instance `alicerce run` writes to (data/dagster).
 dev: install
-	mkdir -p $(DAGSTER_HOME)
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/dagster dev -m orchestration.definitions
+	$(BIN)/alicerce dev
 
 ## The real browser for the end-to-end test: Debian's Chromium (Playwright cannot download one).
 browser:

@@ -226,6 +226,19 @@ def bench(
 
 
 @app.command()
+def dev(
+    port: Annotated[int, typer.Option(help="Port of the Dagster UI.")] = 3000,
+) -> None:
+    """Dagster's UI with its daemon: the landing sensor, the daily schedule, the checks."""
+    settings = get_settings()
+    prepare_environment(settings)  # DAGSTER_HOME and its dagster.yaml exist before Dagster starts
+    dagster = str(Path(sys.executable).parent / "dagster")
+    command = [dagster, "dev", "-m", "orchestration.definitions", "--port", str(port)]
+    console.print(f"Dagster at http://127.0.0.1:{port} (DAGSTER_HOME={settings.dagster_home})")
+    os.execv(dagster, command)
+
+
+@app.command()
 def serve(
     host: Annotated[
         str, typer.Option(help="Address to bind; the pages carry personal data, keep it local.")

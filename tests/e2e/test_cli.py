@@ -72,7 +72,7 @@ def test_sql_answers_on_the_published_copy(demo_run):
 
 def test_sql_is_read_only(demo_run):
     data_dir, _ = demo_run
-    result = alicerce(data_dir, "sql", "delete from marts.alteracoes_cadastrais")
+    result = alicerce(data_dir, "sql", "create table marts.intrusa as select 1 as x")
     assert result.returncode == 1
     assert "read-only" in result.stderr.lower()
 
