@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import uuid
 from pathlib import Path
 
 import duckdb
@@ -48,6 +50,30 @@ def copy_query_to_parquet(con: duckdb.DuckDBPyConnection, query: str, target: Pa
     tmp = target.with_suffix(".parquet.tmp")
     con.execute(f"copy ({query}) to {sql_string(str(tmp))} (format parquet, compression zstd)")
     os.replace(tmp, target)
+
+
+def copy_query_per_stem(con: duckdb.DuckDBPyConnection, query: str, target_dir: Path) -> None:
+    """Write a query's rows as one Parquet file per value of its `stem` column,
+    <target_dir>/<stem>.parquet (the column itself left out), in one pass over the rows; each file
+    appears atomically, by a rename."""
+    target_dir.mkdir(parents=True, exist_ok=True)
+    staging = target_dir / f".staging-{uuid.uuid4().hex}"
+    con.execute(
+        f"copy ({query}) to {sql_string(str(staging))} "
+        "(format parquet, compression zstd, partition_by (stem))"
+    )
+    for folder in staging.glob("stem=*"):
+        target = target_dir / f"{folder.name.removeprefix('stem=')}.parquet"
+        parts = sorted(folder.glob("*.parquet"))
+        if len(parts) == 1:
+            os.replace(parts[0], target)
+        else:  # DuckDB split a large partition: join its parts into one file
+            copy_query_to_parquet(
+                con,
+                f"select * from read_parquet({sql_string(str(folder))} || '/*.parquet')",
+                target,
+            )
+    shutil.rmtree(staging)
 
 
 def ensure_schema_file(root: Path, source: str, table: str, schema: pa.Schema) -> None:

@@ -20,8 +20,15 @@ from ingestion.accounting import IngestReport
 from ingestion.settings import Settings
 
 BATCH_BYTES = 128 << 20
-# DuckDB spills to disk beyond this, so a large batch never takes the machine's memory.
+# DuckDB spills to disk beyond its memory limit, so a large batch never takes the machine's memory.
 MEMORY_LIMIT = "1GB"
+
+
+def connect() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB for ingestion work: memory capped, no progress bar on stdout."""
+    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT})
+    con.execute("set enable_progress_bar = false")
+    return con
 
 
 @dataclass(frozen=True)
@@ -97,53 +104,58 @@ def write_file_outputs(
     quarantine_sql: str,
     counts_sql: str,
 ) -> list[FileOutcome]:
-    """One lake file and (when needed) one quarantine file per landing file of the batch.
+    """One lake file and one quarantine file per landing file of the batch (when it has rows for
+    them), written in one pass each.
 
     loaded_sql: the rows to load, with file_no and line_no (source_file is added here);
     quarantine_sql: rows (file_no, line_no, reason, content[, raw]);
     counts_sql: per file_no, records_in, loaded and duplicates.
     """
-    # Sorted by file, so that each file's COPY below skips the other files' row groups.
-    con.execute(f"create or replace temp table to_load as {loaded_sql} order by file_no, line_no")
+    stems = pa.table(
+        {
+            "file_no": [pending.file_no for pending in batch],
+            "stem": [pending.stem for pending in batch],
+            "source_file": [
+                str(pending.path.relative_to(settings.landing_dir)) for pending in batch
+            ],
+        }
+    )
+    con.register("batch_files", stems)
     con.execute(f"create or replace temp table to_quarantine as {quarantine_sql}")
+    lake.copy_query_per_stem(
+        con,
+        f"""select l.* exclude (file_no), f.source_file, f.stem
+            from ({loaded_sql}) as l join batch_files as f using (file_no)
+            order by f.stem, l.line_no""",
+        lake.partition_dir(settings.raw_dir, source, table, load_date),
+    )
+    lake.copy_query_per_stem(
+        con,
+        """select f.source_file, q.* exclude (file_no), f.stem
+           from to_quarantine as q join batch_files as f using (file_no)
+           order by f.stem, q.line_no""",
+        lake.partition_dir(settings.quarantine_dir, source, table, load_date),
+    )
     reasons: dict[int, dict[str, int]] = {}
     for file_no, reason, count in con.execute(
         "select file_no, reason, count(*) from to_quarantine group by all"
     ).fetchall():
         reasons.setdefault(file_no, {})[reason] = count
     counts = {row[0]: row[1:] for row in con.execute(counts_sql).fetchall()}
+    con.unregister("batch_files")
     outcomes = []
     for pending in batch:
-        source_file = lake.sql_string(str(pending.path.relative_to(settings.landing_dir)))
-        lake.copy_query_to_parquet(
-            con,
-            f"select * exclude (file_no), {source_file} as source_file "
-            f"from to_load where file_no = {pending.file_no} order by line_no",
-            lake.partition_dir(settings.raw_dir, source, table, load_date)
-            / f"{pending.stem}.parquet",
-        )
-        file_reasons = reasons.get(pending.file_no, {})
-        if file_reasons:
-            quarantine.write_quarantine(
-                con,
-                settings.quarantine_dir,
-                source,
-                table,
-                load_date,
-                pending.stem,
-                f"select {source_file} as source_file, * exclude (file_no) from to_quarantine "
-                f"where file_no = {pending.file_no} order by line_no",
-            )
         records_in, loaded, duplicates = counts.get(pending.file_no, (0, 0, 0))
-        quarantined = sum(file_reasons.values())
-        outcomes.append(
-            (
-                state.FileCounts(
-                    str(pending.path), pending.sha256, records_in, loaded, quarantined, duplicates
-                ),
-                file_reasons,
-            )
+        file_reasons = reasons.get(pending.file_no, {})
+        counts_of_file = state.FileCounts(
+            str(pending.path),
+            pending.sha256,
+            records_in,
+            loaded,
+            sum(file_reasons.values()),
+            duplicates,
         )
+        outcomes.append((counts_of_file, file_reasons))
     return outcomes
 
 
@@ -169,7 +181,7 @@ def ingest_new_files(
     for path, sha256 in pending:
         lake.remove_leftovers(settings, source, table, output_stem(path, sha256))
     done = 0
-    with duckdb.connect(config={"memory_limit": MEMORY_LIMIT}) as con:
+    with connect() as con:
         for batch in in_batches(pending, BATCH_BYTES):
             outcomes = ingest_batch(con, settings, batch, load_date)
             state.record_files(

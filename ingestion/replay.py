@@ -17,7 +17,6 @@ record is lost or loaded twice, and records in the lake and in quarantine still 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,6 +27,7 @@ import pyarrow as pa
 
 from ingestion import lake, state
 from ingestion.crm import pessoas
+from ingestion.landing import connect
 from ingestion.portal import events
 from ingestion.quarantine import (
     GENERATION_MARK,
@@ -58,18 +58,17 @@ def _judge_portal(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
 
 
 def _judge_crm_pessoas(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
-    valid: list[dict] = []
-    rejected: list[dict] = []
-    rows = con.execute("select file_no, line_no, reason, content from quarantined").fetchall()
-    for file_no, line_no, reason, content in rows:
-        if line_no is None:  # a whole page that could not be read: nothing to re-judge row-wise
-            rejected.append(
-                {"file_no": file_no, "line_no": None, "reason": reason, "content": content}
-            )
-            continue
-        judged, ok = pessoas.judge_row(json.loads(content), file_no, line_no, settings.cpf_hash_key)
-        (valid if ok else rejected).append(judged)
-    pessoas.judge(con, settings, valid, rejected)
+    # Rows are re-judged from their content; a page that could not be read at all has no rows
+    # to judge (line_no is NULL) and stays as it is.
+    pessoas.judge_rows(
+        con,
+        settings,
+        "(select file_no, line_no, content as row from quarantined where line_no is not null)",
+    )
+    con.execute(
+        """insert into rejected
+           select file_no, line_no, reason, content from quarantined where line_no is null"""
+    )
 
 
 SOURCES = {
@@ -97,7 +96,7 @@ def _replay_one(
     files = quarantine_files(settings, source, table)
     if not files:
         return state.ReplayCounts(source, table, 0, 0, 0, 0)
-    with duckdb.connect(config={"memory_limit": "1GB"}) as con:
+    with connect() as con:
         con.register(
             "quarantine_files",
             pa.table({"file_no": range(len(files)), "filename": [str(f) for f in files]}),

@@ -13,11 +13,12 @@
 {%- endmacro %}
 
 {#- The WHERE clause that keeps only the rows of the load dates to rebuild (nothing on a full build).
-    `relation` has data_carga and ingested_at; so has {{ this }}. -#}
-{% macro onde_cargas_novas(relation) -%}
+    `relation` has `coluna` (the load date: data_carga, or the lake's dt) and ingested_at; {{ this }}
+    has ingested_at. -#}
+{% macro onde_cargas_novas(relation, coluna='data_carga') -%}
     {%- if is_incremental() -%}
-    where data_carga in (
-        select distinct data_carga from {{ relation }}
+    where cast({{ coluna }} as date) in (
+        select distinct cast({{ coluna }} as date) from {{ relation }}
         where ingested_at > (
             select coalesce(max(ingested_at), cast('1900-01-01' as timestamp)) from {{ this }}
         )

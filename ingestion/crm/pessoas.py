@@ -1,15 +1,17 @@
 """CRM people: CVDW `pessoas` pages (saved as received) -> raw Parquet, versions kept.
 
 Rows are versions keyed by (referencia, referencia_data) (DESIGN.md, "Input accounting"). Every
-value is kept as text, as the API sends most of them; staging parses. The CPF keyed hash is
-computed here, never in SQL, so its key stays out of compiled SQL and logs.
+value is kept as text, as the API sends most of them; staging parses. Pages and rows are judged in
+DuckDB, a batch of pages per statement. The CPF keyed hash is computed by a Python function that
+DuckDB calls, so its key never appears in SQL, compiled files or logs.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
-import json
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -23,7 +25,6 @@ from ingestion.settings import Settings
 
 SOURCE, TABLE = "crm", "pessoas"
 KEY = ["referencia", "referencia_data"]
-ENVELOPE_KEYS = {"pagina", "total_de_paginas", "dados"}
 
 # Columns staging reads: present in the lake's schema file even before the first page arrives.
 TEXT_COLUMNS = (
@@ -36,6 +37,10 @@ RAW_SCHEMA = pa.schema(
     [(name, pa.string()) for name in TEXT_COLUMNS]
     + [("idpessoa", pa.int64()), ("line_no", pa.int64()), ("ingested_at", pa.timestamp("us"))]
 )
+# A row field becomes a lake column when its name is a plain identifier (every CVDW field is).
+_COLUMN_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+_GENERATED = {"idpessoa", "cpf_hash", "content_hash", "source_file", "line_no", "ingested_at",
+              "file_no", "_content"}  # fmt: skip
 
 
 def cpf_keyed_hash(documento: str | None, key: str) -> str | None:
@@ -45,85 +50,80 @@ def cpf_keyed_hash(documento: str | None, key: str) -> str | None:
     return hmac.new(key.encode(), digits.encode(), hashlib.sha256).hexdigest()
 
 
-def _as_text(value: object) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False)
+def _register_cpf_hash(con: duckdb.DuckDBPyConnection, key: str) -> None:
+    """SQL function cpf_hash(documento): the key stays in this closure, never in SQL text."""
 
+    def cpf_hash(documentos: pa.Array) -> pa.Array:
+        return pa.array([cpf_keyed_hash(d, key) for d in documentos.to_pylist()], pa.string())
 
-def _row_reason(row: object) -> str | None:
-    if not isinstance(row, dict):
-        return "bad_type:row"
-    for key in ("referencia", "referencia_data", "idpessoa"):
-        if row.get(key) in (None, ""):
-            return f"missing_field:{key}"
-    if not isinstance(row["idpessoa"], int) or isinstance(row["idpessoa"], bool):
-        return "bad_type:idpessoa"
-    return None
-
-
-def judge_row(row: object, file_no: int, line_no: int, hash_key: str) -> tuple[dict, bool]:
-    """A CVDW row as (text row ready to load, True), or (rejected row with its reason, False)."""
-    content = json.dumps(row, ensure_ascii=False, sort_keys=True)
-    reason = _row_reason(row)
-    if reason:
-        return {"file_no": file_no, "line_no": line_no, "reason": reason, "content": content}, False
-    text_row = {k: _as_text(v) for k, v in row.items() if k != "idpessoa"}
-    text_row["idpessoa"] = row["idpessoa"]
-    text_row["cpf_hash"] = cpf_keyed_hash(text_row.get("documento"), hash_key)
-    text_row["content_hash"] = hashlib.md5(content.encode()).hexdigest()
-    text_row["file_no"] = file_no
-    text_row["line_no"] = line_no
-    text_row["_content"] = content
-    return text_row, True
-
-
-def _page_rows(page_bytes: bytes) -> list | None:
-    """The page's rows, or None when the page is not a CVDW envelope."""
-    try:
-        page = json.loads(page_bytes)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return None
-    if not isinstance(page, dict) or not page.keys() >= ENVELOPE_KEYS:
-        return None
-    if not isinstance(page["dados"], list):
-        return None
-    return page["dados"]
-
-
-def _text_table(rows: list[dict]) -> pa.Table:
-    """Rows with differing keys -> one table: the union of keys, text but for the integer ids."""
-    if not rows:
-        names = [n for n in RAW_SCHEMA.names if n not in ("source_file", "ingested_at")]
-        return pa.schema(
-            [RAW_SCHEMA.field(n) for n in names]
-            + [pa.field("file_no", pa.int64()), pa.field("_content", pa.string())]
-        ).empty_table()
-    columns = dict.fromkeys(key for row in rows for key in row)
-    return pa.table(
-        {
-            name: pa.array(
-                [row.get(name) for row in rows],
-                pa.int64() if name in ("idpessoa", "line_no", "file_no") else pa.string(),
-            )
-            for name in columns
-        }
+    with contextlib.suppress(duckdb.InvalidInputException):  # registered by an earlier batch
+        con.remove_function("cpf_hash")
+    con.create_function(
+        "cpf_hash", cpf_hash, ["VARCHAR"], "VARCHAR", type="arrow", null_handling="special"
     )
 
 
-REJECTED_SCHEMA = pa.schema(
-    [("file_no", pa.int64()), ("line_no", pa.int64()), ("reason", pa.string()),
-     ("content", pa.string())]
-)  # fmt: skip
+def _text(value: str) -> str:
+    """A JSON value as the lake keeps it: a string as is, null as NULL, anything else as JSON."""
+    return (
+        f"case json_type({value}) when 'VARCHAR' then {value} ->> '$' "
+        f"when 'NULL' then null else {value}::varchar end"
+    )
 
 
-def judge(
-    con: duckdb.DuckDBPyConnection, settings: Settings, valid: list[dict], rejected: list[dict]
-) -> None:
-    """Register the judged rows as `valid` and `rejected`, and classify the valid ones against
-    the lake into temp table `classified` (loaded, duplicate or conflict)."""
-    con.register("valid", _text_table(valid))
-    con.register("rejected", pa.Table.from_pylist(rejected, schema=REJECTED_SCHEMA))
+_ROW_REASON = """case
+    when json_type(row) <> 'OBJECT' then 'bad_type:row'
+    when coalesce(json_type(k[1]), 'NULL') = 'NULL' or k[1] ->> '$' = ''
+        then 'missing_field:referencia'
+    when coalesce(json_type(k[2]), 'NULL') = 'NULL' or k[2] ->> '$' = ''
+        then 'missing_field:referencia_data'
+    when coalesce(json_type(k[3]), 'NULL') = 'NULL' or k[3] ->> '$' = ''
+        then 'missing_field:idpessoa'
+    when json_type(k[3]) not in ('BIGINT', 'UBIGINT') then 'bad_type:idpessoa'
+end"""
+
+
+def judge_rows(con: duckdb.DuckDBPyConnection, settings: Settings, rows_relation: str) -> None:
+    """Judge rows (file_no, line_no, row JSON text) into temp table `rejected` (file_no, line_no,
+    reason, content) and `classified` (the valid rows as lake columns, with their outcome against
+    the lake: loaded, duplicate or conflict). Each row is parsed once per step: its fields come
+    out together as a list of small JSON values."""
+    con.execute(
+        f"""create or replace temp table judged_rows as
+            select file_no, line_no, row, {_ROW_REASON} as reason
+            from (
+                select *, case when json_type(row) = 'OBJECT' then
+                    json_extract(row, ['$.referencia', '$.referencia_data', '$.idpessoa']) end as k
+                from {rows_relation}
+            )"""
+    )
+    con.execute(
+        """create or replace temp table rejected as
+           select file_no, line_no, reason, row::varchar as content from judged_rows
+           where reason is not null"""
+    )
+    found = con.execute(
+        "select distinct unnest(json_keys(row)) from judged_rows where reason is null"
+    ).fetchall()
+    keys = sorted(
+        {key for (key,) in found if _COLUMN_NAME.match(key)} - _GENERATED
+        | {c for c in TEXT_COLUMNS if c not in _GENERATED}
+    )
+    paths = ", ".join(f"'$.{key}'" for key in [*keys, "idpessoa"])
+    columns = ", ".join(f"{_text(f'v[{n}]')} as {key}" for n, key in enumerate(keys, start=1))
+    _register_cpf_hash(con, settings.cpf_hash_key)
+    con.execute(
+        f"""create or replace temp table valid as
+            select file_no, line_no, {columns},
+                   (v[{len(keys) + 1}] ->> '$')::bigint as idpessoa,
+                   cpf_hash(documento) as cpf_hash,
+                   md5(row) as content_hash,
+                   row::varchar as _content
+            from (
+                select *, json_extract(row, [{paths}]) as v
+                from judged_rows where reason is null
+            )"""
+    )
     dedup.classify(con, "valid", KEY, lake.table_glob(settings.raw_dir, SOURCE, TABLE))
 
 
@@ -143,22 +143,39 @@ REJECTED_SQL = """
 def ingest_batch(
     con: duckdb.DuckDBPyConnection, settings: Settings, batch: list[PendingFile], load_date: str
 ) -> list[FileOutcome]:
-    valid: list[dict] = []
-    rejected: list[dict] = []
-    for pending in batch:
-        page_bytes = pending.path.read_bytes()
-        rows = _page_rows(page_bytes)
-        if rows is None:
-            content = page_bytes.decode("utf-8", errors="replace")
-            rejected.append(
-                {"file_no": pending.file_no, "line_no": None, "reason": "invalid_page",
-                 "content": content}
-            )  # fmt: skip
-            continue
-        for line_no, row in enumerate(rows, start=1):
-            judged, ok = judge_row(row, pending.file_no, line_no, settings.cpf_hash_key)
-            (valid if ok else rejected).append(judged)
-    judge(con, settings, valid, rejected)
+    pages = [pending.path.read_bytes() for pending in batch]
+    con.register(
+        "pages",
+        pa.table(
+            {
+                "file_no": pa.array([pending.file_no for pending in batch], pa.int64()),
+                "raw": pa.array(pages, pa.binary()),
+                # What people read in quarantine when a page is not valid UTF-8 or JSON.
+                "readable": [page.decode("utf-8", errors="replace") for page in pages],
+            }
+        ),
+    )
+    con.execute(
+        """create or replace temp table envelopes as
+           select file_no, readable, text,
+                  coalesce(case when json_valid(text) then
+                      json_type(text) = 'OBJECT' and json_exists(text, '$.pagina')
+                      and json_exists(text, '$.total_de_paginas')
+                      and json_type(text, '$.dados') = 'ARRAY' end, false) as is_envelope
+           from (select file_no, readable, try(decode(raw)) as text from pages)"""
+    )
+    con.execute(
+        """create or replace temp table page_rows as
+           select file_no,
+                  unnest(range(1, json_array_length(text, '$.dados')::bigint + 1)) as line_no,
+                  unnest(json_extract(text, '$.dados[*]')) as row
+           from envelopes where is_envelope"""
+    )
+    judge_rows(con, settings, "page_rows")
+    con.execute(
+        """insert into rejected
+           select file_no, null, 'invalid_page', readable from envelopes where not is_envelope"""
+    )
     outcomes = write_file_outputs(
         con,
         settings,
@@ -178,8 +195,7 @@ def ingest_batch(
                 select file_no, count(*), 0, 0 from rejected group by file_no
             ) group by file_no""",
     )
-    con.unregister("valid")
-    con.unregister("rejected")
+    con.unregister("pages")
     return outcomes
 
 

@@ -108,6 +108,7 @@ fields as materialized (
         v[2] ->> '$' as event_type,
         v[3] as idpessoa_json,
         v[4] ->> '$' as occurred_at,
+        try_cast(v[4] ->> '$' as timestamptz) as occurred_ts,
         v[5] ->> '$' as channel,
         v[6] as changes
     from parsed
@@ -165,7 +166,7 @@ judged as (
                 then 'unknown_event_type:' || f.event_type
             when not regexp_matches(f.occurred_at, '{_OFFSET_PATTERN}')
                 then 'missing_offset:occurred_at'
-            when try_cast(f.occurred_at as timestamptz) is null then 'bad_timestamp:occurred_at'
+            when f.occurred_ts is null then 'bad_timestamp:occurred_at'
             when f.event_type <> 'update_completed' and f.t_changes is not null
                 and f.t_changes <> 'NULL' then 'changes_not_allowed'
             when f.event_type = 'update_completed' and {_missing("changes")}
@@ -185,8 +186,7 @@ select
     event_type,
     case when reason is null then idpessoa_json::bigint end as idpessoa,
     occurred_at,
-    case when reason is null
-        then try_cast(occurred_at as timestamptz) at time zone 'UTC' end as occurred_at_utc,
+    case when reason is null then occurred_ts at time zone 'UTC' end as occurred_at_utc,
     channel,
     case when reason is null and t_changes = 'ARRAY' then changes::varchar end as changes,
     case when reason is null then md5(line) end as content_hash

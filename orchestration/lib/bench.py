@@ -99,7 +99,7 @@ def _timed(sampler: MemorySampler, action: Callable[[], int], name: str) -> Stag
 def _pipeline(settings: Settings, sampler: MemorySampler, label: str, load_date: str) -> RunMeasure:
     import duckdb
 
-    from orchestration.lib.pipeline_run import run_pipeline
+    from orchestration.lib.pipeline_run import DBT_STEP, run_pipeline
     from orchestration.lib.publish import current_publication
 
     outcome = run_pipeline(settings, load_date)
@@ -124,7 +124,7 @@ def _pipeline(settings: Settings, sampler: MemorySampler, label: str, load_date:
                 ["portal__eventos", "crm__pessoas"],
                 sum(meta["records_in"] for meta in sources.values()),
             ),
-            stage("dbt build", ["alicerce_dbt_models"], mart_rows),
+            stage("dbt build", [DBT_STEP], mart_rows),
             stage("publish", ["publicacao"], mart_rows),
         ],
     )

@@ -10,6 +10,8 @@ from ingestion import state
 from ingestion.settings import Settings
 from orchestration.lib.environment import prepare_environment
 
+DBT_STEP = "alicerce_dbt_models"
+
 
 @dataclass
 class StepTiming:
@@ -50,7 +52,7 @@ def _summary(result, full_refresh: bool) -> dict:
                     "copied": metadata.get("marts_copied", []),
                     "unchanged": metadata.get("marts_unchanged", []),
                 }
-            else:
+            elif event.step_key == DBT_STEP:
                 summary["models_built"] += 1
         elif event.event_type_value == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
@@ -90,7 +92,7 @@ def run_pipeline(settings: Settings, load_date: str, full_refresh: bool = False)
     from orchestration.definitions import PIPELINE_JOB, defs
 
     run_config = {
-        "ops": {"alicerce_dbt_models": {"config": {"full_refresh": full_refresh}}},
+        "ops": {DBT_STEP: {"config": {"full_refresh": full_refresh}}},
         "loggers": {"console": {"config": {"log_level": "INFO"}}},
     }
     started_at = datetime.now(UTC)

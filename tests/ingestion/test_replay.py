@@ -63,7 +63,8 @@ def lake_ids(settings: Settings) -> list[tuple[str, str]]:
 def quarantine_reasons(settings: Settings) -> list[tuple[str, str]]:
     files = quarantine_files(settings, "portal", "eventos")
     return duckdb.sql(
-        f"select reason, content from read_parquet({[str(f) for f in files]}) order by reason"
+        f"select reason, content from read_parquet({[str(f) for f in files]}) "
+        "order by reason, content"
     ).fetchall()
 
 

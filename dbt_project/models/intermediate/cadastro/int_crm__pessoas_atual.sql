@@ -1,4 +1,7 @@
-{#- The current state of each person: the latest version (by the CRM's referencia_data, then load). -#}
+{#- The current state of each person: the latest version (by the CRM's referencia_data, then load).
+    A table, rebuilt every run: every mart that joins people reads it, and its tests run once. -#}
+{{ config(materialized='table', file_format='parquet') }}
+
 with
 
 versoes as (

@@ -28,4 +28,6 @@ relatorio as (
     left join pessoas on mudancas.idpessoa = pessoas.idpessoa
 )
 
+-- Stored by date: a period filter then reads only the matching part of the published copy.
 select * from relatorio
+order by data_local, alterado_em

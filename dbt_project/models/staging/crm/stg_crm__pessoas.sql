@@ -1,9 +1,13 @@
 {#- Every version of a CRM person, parsed: timestamps to UTC, CPF digits, income as a number.
-    A value that cannot be parsed becomes NULL with a flag. -#}
+    A value that cannot be parsed becomes NULL with a flag. Parsed once per load date:
+    incremental, partitions replaced (macros/incremental.sql). -#}
+{{ alicerce.config_incremental_por_carga() }}
+
 with
 
 source as (
     select * from {{ source('crm', 'pessoas') }}
+    {{ alicerce.onde_cargas_novas(source('crm', 'pessoas'), 'dt') }}
 ),
 
 parsed as (
@@ -31,8 +35,8 @@ parsed as (
         {{ alicerce.compor_endereco(
             "coalesce(nullif(trim(logradouro), ''), endereco)",
             'numero', 'complemento', 'bairro', 'cidade', 'estado') }} as endereco_completo,
-        cast(dt as date) as data_carga,
-        ingested_at
+        ingested_at,
+        cast(dt as date) as data_carga
     from source
     where idpessoa is not null
 )
