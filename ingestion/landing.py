@@ -19,14 +19,17 @@ from ingestion import lake, quarantine, state
 from ingestion.accounting import IngestReport
 from ingestion.settings import Settings
 
-BATCH_BYTES = 128 << 20
+BATCH_BYTES = 64 << 20  # landing bytes per batch (a source may ask for smaller batches)
 # DuckDB spills to disk beyond its memory limit, so a large batch never takes the machine's memory.
 MEMORY_LIMIT = "1GB"
 
 
-def connect() -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB for ingestion work: memory capped, no progress bar on stdout."""
-    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT})
+def connect(settings: Settings) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB for ingestion work: memory capped (spilling to data/tmp beyond it), no
+    progress bar on stdout."""
+    spill = settings.data_dir / "tmp" / "duckdb"
+    spill.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(spill)})
     con.execute("set enable_progress_bar = false")
     return con
 
@@ -169,6 +172,7 @@ def ingest_new_files(
     ingest_batch: BatchIngestor,
     load_date: str,
     progress: Callable[[str], None],
+    batch_bytes: int = BATCH_BYTES,
 ) -> IngestReport:
     """Ingest every landing file of a source not ingested yet, in arrival order."""
     report = IngestReport(source, table, load_date)
@@ -181,8 +185,8 @@ def ingest_new_files(
     for path, sha256 in pending:
         lake.remove_leftovers(settings, source, table, output_stem(path, sha256))
     done = 0
-    with connect() as con:
-        for batch in in_batches(pending, BATCH_BYTES):
+    with connect(settings) as con:
+        for batch in in_batches(pending, batch_bytes):
             outcomes = ingest_batch(con, settings, batch, load_date)
             state.record_files(
                 settings.state_db, source, table, load_date, [counts for counts, _ in outcomes]

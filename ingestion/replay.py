@@ -96,7 +96,7 @@ def _replay_one(
     files = quarantine_files(settings, source, table)
     if not files:
         return state.ReplayCounts(source, table, 0, 0, 0, 0)
-    with connect() as con:
+    with connect(settings) as con:
         con.register(
             "quarantine_files",
             pa.table({"file_no": range(len(files)), "filename": [str(f) for f in files]}),

@@ -150,32 +150,32 @@ def ingest_batch(
             {
                 "file_no": pa.array([pending.file_no for pending in batch], pa.int64()),
                 "raw": pa.array(pages, pa.binary()),
-                # What people read in quarantine when a page is not valid UTF-8 or JSON.
-                "readable": [page.decode("utf-8", errors="replace") for page in pages],
             }
         ),
     )
     con.execute(
         """create or replace temp table envelopes as
-           select file_no, readable, text,
+           select file_no,
                   coalesce(case when json_valid(text) then
                       json_type(text) = 'OBJECT' and json_exists(text, '$.pagina')
                       and json_exists(text, '$.total_de_paginas')
                       and json_type(text, '$.dados') = 'ARRAY' end, false) as is_envelope
-           from (select file_no, readable, try(decode(raw)) as text from pages)"""
+           from (select file_no, try(decode(raw)) as text from pages)"""
     )
     con.execute(
         """create or replace temp table page_rows as
            select file_no,
                   unnest(range(1, json_array_length(text, '$.dados')::bigint + 1)) as line_no,
                   unnest(json_extract(text, '$.dados[*]')) as row
-           from envelopes where is_envelope"""
+           from (select file_no, decode(raw) as text from pages)
+           join envelopes using (file_no)
+           where is_envelope"""
     )
     judge_rows(con, settings, "page_rows")
-    con.execute(
-        """insert into rejected
-           select file_no, null, 'invalid_page', readable from envelopes where not is_envelope"""
-    )
+    # A page that is not an envelope is kept whole, as text people can read (bad bytes replaced).
+    for (file_no,) in con.execute("select file_no from envelopes where not is_envelope").fetchall():
+        readable = pages[file_no].decode("utf-8", errors="replace")
+        con.execute("insert into rejected values (?, null, 'invalid_page', ?)", [file_no, readable])
     outcomes = write_file_outputs(
         con,
         settings,
@@ -213,4 +213,7 @@ def ingest_pessoas_pages(
         ingest_batch,
         load_date,
         progress,
+        # A page is one large JSON value that every check parses whole: a small batch keeps the
+        # parsing of a batch's pages well inside DuckDB's memory limit.
+        batch_bytes=16 << 20,
     )
