@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import json
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -63,14 +64,6 @@ def _register_cpf_hash(con: duckdb.DuckDBPyConnection, key: str) -> None:
     )
 
 
-def _text(value: str) -> str:
-    """A JSON value as the lake keeps it: a string as is, null as NULL, anything else as JSON."""
-    return (
-        f"case json_type({value}) when 'VARCHAR' then {value} ->> '$' "
-        f"when 'NULL' then null else {value}::varchar end"
-    )
-
-
 _ROW_REASON = """case
     when json_type(row) <> 'OBJECT' then 'bad_type:row'
     when coalesce(json_type(k[1]), 'NULL') = 'NULL' or k[1] ->> '$' = ''
@@ -109,18 +102,19 @@ def judge_rows(con: duckdb.DuckDBPyConnection, settings: Settings, rows_relation
         {key for (key,) in found if _COLUMN_NAME.match(key)} - _GENERATED
         | {c for c in TEXT_COLUMNS if c not in _GENERATED}
     )
-    paths = ", ".join(f"'$.{key}'" for key in [*keys, "idpessoa"])
-    columns = ", ".join(f"{_text(f'v[{n}]')} as {key}" for n, key in enumerate(keys, start=1))
+    # One pass per row: every field as text (a string as is, null as NULL, anything else as its
+    # JSON), idpessoa as an integer (its type was checked above).
+    structure = json.dumps({**dict.fromkeys(keys, "VARCHAR"), "idpessoa": "BIGINT"})
+    columns = ", ".join(f"t.{key} as {key}" for key in keys)
     _register_cpf_hash(con, settings.cpf_hash_key)
     con.execute(
         f"""create or replace temp table valid as
-            select file_no, line_no, {columns},
-                   (v[{len(keys) + 1}] ->> '$')::bigint as idpessoa,
-                   cpf_hash(documento) as cpf_hash,
+            select file_no, line_no, {columns}, t.idpessoa as idpessoa,
+                   cpf_hash(t.documento) as cpf_hash,
                    md5(row) as content_hash,
                    row::varchar as _content
             from (
-                select *, json_extract(row, [{paths}]) as v
+                select *, json_transform(row, {lake.sql_string(structure)}) as t
                 from judged_rows where reason is null
             )"""
     )
@@ -153,23 +147,27 @@ def ingest_batch(
             }
         ),
     )
+    # Each page is parsed once for its envelope; its `dados` array once more for its rows.
     con.execute(
         """create or replace temp table envelopes as
            select file_no,
-                  coalesce(case when json_valid(text) then
-                      json_type(text) = 'OBJECT' and json_exists(text, '$.pagina')
-                      and json_exists(text, '$.total_de_paginas')
-                      and json_type(text, '$.dados') = 'ARRAY' end, false) as is_envelope
-           from (select file_no, try(decode(raw)) as text from pages)"""
+                  coalesce(e[1] is not null and e[2] is not null and json_type(e[3]) = 'ARRAY',
+                           false) as is_envelope,
+                  e[3] as dados
+           from (
+               select file_no,
+                      case when json_valid(text) and starts_with(ltrim(text), '{') then
+                          json_extract(text, ['$.pagina', '$.total_de_paginas', '$.dados'])
+                      end as e
+               from (select file_no, try(decode(raw)) as text from pages)
+           )"""
     )
     con.execute(
         """create or replace temp table page_rows as
            select file_no,
-                  unnest(range(1, json_array_length(text, '$.dados')::bigint + 1)) as line_no,
-                  unnest(json_extract(text, '$.dados[*]')) as row
-           from (select file_no, decode(raw) as text from pages)
-           join envelopes using (file_no)
-           where is_envelope"""
+                  unnest(range(1, json_array_length(dados)::bigint + 1)) as line_no,
+                  unnest(json_extract(dados, '$[*]')) as row
+           from envelopes where is_envelope"""
     )
     judge_rows(con, settings, "page_rows")
     # A page that is not an envelope is kept whole, as text people can read (bad bytes replaced).
