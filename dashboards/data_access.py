@@ -18,9 +18,7 @@ rules that protect the data live here once:
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
@@ -32,7 +30,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards.formatacao import mascarar_cpf
-from ingestion import quality
+from ingestion import quality, state
 from ingestion.settings import get_settings
 from orchestration.lib.publish import current_publication
 
@@ -588,22 +586,9 @@ def _ler_estado(sql: str, colunas: list[str], params: Sequence[Any] = ()) -> pd.
 
     A database that does not exist yet, or lacks the table (older than it), reads as empty.
     """
-    caminho = get_settings().state_db
-    vazio = pd.DataFrame(columns=colunas)
-    if not caminho.is_file():
-        return vazio
-    try:
-        # as_uri() escapes what a URI would misread in a path ('?', '#', '%', spaces).
-        with closing(
-            sqlite3.connect(f"{caminho.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
-        ) as conexao:
-            registros = conexao.execute(sql, tuple(params)).fetchall()
-    except sqlite3.OperationalError as erro:
-        if "no such table" in str(erro):
-            return vazio
-        raise
+    registros = state.read_only_rows(get_settings().state_db, sql, tuple(params))
     if not registros:
-        return vazio
+        return pd.DataFrame(columns=colunas)
     return pd.DataFrame.from_records(registros, columns=colunas)
 
 

@@ -105,14 +105,16 @@ def write_file_outputs(
     batch: list[PendingFile],
     loaded_sql: str,
     quarantine_sql: str,
-    counts_sql: str,
+    records_sql: str,
 ) -> list[FileOutcome]:
     """One lake file and one quarantine file per landing file of the batch (when it has rows for
     them), written in one pass each.
 
     loaded_sql: the rows to load, with file_no and line_no (source_file is added here);
     quarantine_sql: rows (file_no, line_no, reason, content[, raw]);
-    counts_sql: per file_no, records_in, loaded and duplicates.
+    records_sql: every record of the batch that was judged, with its file_no (counted apart from
+    the outcomes, so that in = loaded + quarantined + duplicates is a real check).
+    The valid records are in temp table `classified`, with their outcome.
     """
     stems = pa.table(
         {
@@ -144,7 +146,19 @@ def write_file_outputs(
         "select file_no, reason, count(*) from to_quarantine group by all"
     ).fetchall():
         reasons.setdefault(file_no, {})[reason] = count
-    counts = {row[0]: row[1:] for row in con.execute(counts_sql).fetchall()}
+    counts = {
+        file_no: (records_in, loaded or 0, duplicates or 0)
+        for file_no, records_in, loaded, duplicates in con.execute(
+            f"""select r.file_no, r.records_in, c.loaded, c.duplicates
+                from (select file_no, count(*) as records_in from ({records_sql}) group by 1) as r
+                left join (
+                    select file_no,
+                           count(*) filter (where outcome = 'loaded') as loaded,
+                           count(*) filter (where outcome = 'duplicate') as duplicates
+                    from classified group by 1
+                ) as c using (file_no)"""
+        ).fetchall()
+    }
     con.unregister("batch_files")
     outcomes = []
     for pending in batch:

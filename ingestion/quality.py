@@ -5,15 +5,13 @@ Shared by the Dagster checks and the "Qualidade dos dados" page, so both tell th
 
 from __future__ import annotations
 
-import contextlib
-import sqlite3
-from contextlib import closing
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 
+from ingestion import state
 from ingestion.settings import Settings
 
 SOURCES = ("portal/eventos", "crm/pessoas")
@@ -34,12 +32,6 @@ class Freshness:
         return age is not None and age <= self.max_age
 
 
-def _read_only(db_path: Path) -> sqlite3.Connection | None:
-    if not db_path.exists():
-        return None
-    return sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
-
-
 def _parse(value: str | None) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value).astimezone(UTC)
 
@@ -47,18 +39,19 @@ def _parse(value: str | None) -> datetime | None:
 def freshness(settings: Settings) -> list[Freshness]:
     """When each source last brought data, and when the last publication was made."""
     last: dict[str, str | None] = dict.fromkeys((*SOURCES, PUBLICATION))
-    conn = _read_only(settings.state_db)
-    if conn is not None:
-        # A table missing from an older state database means: never happened yet.
-        with closing(conn), contextlib.suppress(sqlite3.OperationalError):
-            for name, at in conn.execute(
-                "select source || '/' || table_name, max(ingested_at) from ingested_files "
-                "where records_in > 0 group by 1"
-            ):
-                last[name] = at
-            (last[PUBLICATION],) = conn.execute(
-                "select max(published_at) from publications"
-            ).fetchone()
+    last.update(
+        state.read_only_rows(
+            settings.state_db,
+            "select source || '/' || table_name, max(ingested_at) from ingested_files "
+            "where records_in > 0 group by 1",
+        )
+    )
+    last.update(
+        (PUBLICATION, at)
+        for (at,) in state.read_only_rows(
+            settings.state_db, "select max(published_at) from publications"
+        )
+    )
     return [
         Freshness(name, _parse(at), timedelta(hours=settings.max_age_hours.get(name, 26.0)))
         for name, at in last.items()
@@ -101,21 +94,18 @@ def _parquet_rows(folder: Path) -> int:
 
 def lake_reconciliation(settings: Settings, source: str, table: str) -> LakeReconciliation:
     """Rows in the lake and in quarantine (from Parquet metadata) against the state database."""
-    ledger = (0, 0)
-    replays = (0, 0)
-    conn = _read_only(settings.state_db)
-    if conn is not None:
-        with closing(conn):
-            ledger = conn.execute(
-                "select coalesce(sum(loaded), 0), coalesce(sum(quarantined), 0) "
-                "from ingested_files where source = ? and table_name = ?",
-                (source, table),
-            ).fetchone()
-            replays = conn.execute(
-                "select coalesce(sum(loaded), 0), coalesce(sum(duplicates), 0) "
-                "from replays where source = ? and table_name = ?",
-                (source, table),
-            ).fetchone()
+    [ledger] = state.read_only_rows(
+        settings.state_db,
+        "select coalesce(sum(loaded), 0), coalesce(sum(quarantined), 0) "
+        "from ingested_files where source = ? and table_name = ?",
+        (source, table),
+    ) or [(0, 0)]
+    [replays] = state.read_only_rows(
+        settings.state_db,
+        "select coalesce(sum(loaded), 0), coalesce(sum(duplicates), 0) "
+        "from replays where source = ? and table_name = ?",
+        (source, table),
+    ) or [(0, 0)]
     return LakeReconciliation(
         lake_rows=_parquet_rows(settings.raw_dir / source / table),
         quarantine_rows=_parquet_rows(settings.quarantine_dir / source / table),

@@ -75,6 +75,22 @@ def connect(db_path: Path) -> sqlite3.Connection:
     return conn
 
 
+def read_only_rows(db_path: Path, sql: str, params: tuple = ()) -> list[tuple]:
+    """A query's rows, the database opened read-only for this call (readers never take a write
+    lock). A database that does not exist yet, or lacks the table (older than it), has no rows."""
+    if not db_path.is_file():
+        return []
+    # as_uri() escapes what a URI would misread in a path ('?', '#', '%', spaces).
+    uri = f"{db_path.resolve().as_uri()}?mode=ro"
+    try:
+        with closing(sqlite3.connect(uri, uri=True, timeout=30)) as conn:
+            return conn.execute(sql, params).fetchall()
+    except sqlite3.OperationalError as error:
+        if "no such table" in str(error):
+            return []
+        raise
+
+
 def ingested_hashes(db_path: Path, source: str, table: str) -> set[str]:
     with closing(connect(db_path)) as conn:
         rows = conn.execute(

@@ -183,15 +183,7 @@ def ingest_batch(
         batch,
         loaded_sql=loaded_sql(datetime.now(UTC).replace(tzinfo=None)),
         quarantine_sql=REJECTED_SQL,
-        counts_sql="""
-            select file_no, sum(records_in), sum(loaded), sum(duplicates) from (
-                select file_no, count(*) as records_in,
-                       count(*) filter (where outcome = 'loaded') as loaded,
-                       count(*) filter (where outcome = 'duplicate') as duplicates
-                from classified group by file_no
-                union all
-                select file_no, count(*), 0, 0 from rejected group by file_no
-            ) group by file_no""",
+        records_sql="select file_no from valid union all select file_no from rejected",
     )
     con.unregister("pages")
     return outcomes

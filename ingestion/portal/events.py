@@ -106,12 +106,7 @@ def ingest_batch(
         quarantine_sql=f"""
             select r.file_no, r.line_no, r.reason, {CONTENT_SQL} as content, l.raw
             from ({REJECTED_SQL}) as r join lines as l using (file_no, line_no)""",
-        counts_sql="""
-            select j.file_no, count(*),
-                   count(*) filter (where c.outcome = 'loaded'),
-                   count(*) filter (where c.outcome = 'duplicate')
-            from judged as j left join classified as c using (file_no, line_no)
-            group by j.file_no""",
+        records_sql="select file_no from judged",
     )
     con.unregister("lines")
     return outcomes
