@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     portal_contract_file: Path = PROJECT_ROOT / "ingestion" / "portal" / "contract.yml"
 
     @cached_property
+    def crm_sandbox_dir(self) -> Path:
+        """The demo CRM's rows, served by the local CVDW sandbox (ingestion/crm/sandbox.py)."""
+        return self.data_dir / "sandbox" / "crm"
+
+    @cached_property
     def landing_dir(self) -> Path:
         return self.data_dir / "landing"
 
