@@ -12,9 +12,10 @@ from pathlib import Path
 import duckdb
 
 from ingestion import state
+from ingestion.crm.objects import OBJECTS
 from ingestion.settings import Settings
 
-SOURCES = ("portal/eventos", "crm/pessoas")
+SOURCES = ("portal/eventos", *(obj.source_table for obj in OBJECTS))
 PUBLICATION = "publicacao"
 
 
@@ -42,8 +43,14 @@ def freshness(settings: Settings) -> list[Freshness]:
     last.update(
         state.read_only_rows(
             settings.state_db,
-            "select source || '/' || table_name, max(ingested_at) from ingested_files "
-            "where records_in > 0 group by 1",
+            # A CRM object is as fresh as its last complete pull, even one that found no change.
+            """select name, max(at) from (
+                   select source || '/' || table_name as name, ingested_at as at
+                   from ingested_files where records_in > 0
+                   union all
+                   select 'crm/' || table_name, finished_at from crm_pulls
+                   where status = 'complete'
+               ) group by 1""",
         )
     )
     last.update(

@@ -17,6 +17,7 @@ record is lost or loaded twice, and records in the lake and in quarantine still 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,7 +27,8 @@ import duckdb
 import pyarrow as pa
 
 from ingestion import lake, state
-from ingestion.crm import pessoas
+from ingestion.crm import pages
+from ingestion.crm.objects import OBJECTS, CrmObject
 from ingestion.landing import connect
 from ingestion.portal import events
 from ingestion.quarantine import (
@@ -57,12 +59,13 @@ def _judge_portal(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     events.judge(con, settings, "quarantined")
 
 
-def _judge_crm_pessoas(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+def _judge_crm_rows(con: duckdb.DuckDBPyConnection, settings: Settings, obj: CrmObject) -> None:
     # Rows are re-judged from their content; a page that could not be read at all has no rows
     # to judge (line_no is NULL) and stays as it is.
-    pessoas.judge_rows(
+    pages.judge_rows(
         con,
         settings,
+        obj,
         "(select file_no, line_no, content as row from quarantined where line_no is not null)",
     )
     con.execute(
@@ -77,12 +80,15 @@ SOURCES = {
         ReplayableSource(
             events.SOURCE, events.TABLE, _judge_portal, events.loaded_sql, events.REJECTED_SQL
         ),
-        ReplayableSource(
-            pessoas.SOURCE,
-            pessoas.TABLE,
-            _judge_crm_pessoas,
-            pessoas.loaded_sql,
-            pessoas.REJECTED_SQL,
+        *(
+            ReplayableSource(
+                pages.SOURCE,
+                obj.table,
+                functools.partial(_judge_crm_rows, obj=obj),
+                pages.loaded_sql,
+                pages.REJECTED_SQL,
+            )
+            for obj in OBJECTS
         ),
     )
 }

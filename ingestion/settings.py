@@ -6,6 +6,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +31,25 @@ class Settings(BaseSettings):
         "crm/pessoas": 26.0,
         "publicacao": 26.0,
     }
+    # The CRM's data API (CVDW). With no base URL, a local sandbox serves the demo CRM
+    # (data/sandbox/crm) for the duration of each pull. A real tenant:
+    # https://<tenant>.cvcrm.com.br/api/v1/ with ALICERCE_CVDW_EMAIL and ALICERCE_CVDW_TOKEN.
+    cvdw_base_url: str | None = None
+    cvdw_email: str | None = None
+    cvdw_token: SecretStr | None = None
+    cvdw_requests_per_minute: int = 20  # the tenant's limit, shared by every object
+    cvdw_block_seconds: float = 60.0  # wait after a 429 without Retry-After
+    cvdw_timeout_seconds: float = 60.0  # per request (some objects take ~9 s a page)
+    cvdw_page_size: int = 500  # registros_por_pagina, at most 500
+    cvdw_attempts: int = 6  # per page, on 5xx and network errors (exponential backoff, max 60 s)
+    # 'datetime' sends 'YYYY-MM-DD HH:MM:SS'; 'date' sends 'YYYY-MM-DD' (for tenants that refuse
+    # a time in the cursor): the whole day is asked again, which covers the overlap.
+    cvdw_cursor_granularity: Literal["datetime", "date"] = "datetime"
+    # Each incremental pull asks again for changes since the last complete pull's start minus this
+    # (clock differences between us and the CRM, rows written while that pull ran).
+    cvdw_overlap_minutes: int = 60
+    # The local sandbox's limit (relaxed for the demo; the real tenant's is 20 a minute).
+    sandbox_requests_per_minute: int = 3000
     # The portal event contract's extensions (extra event types and fields); see docs/sources.md.
     portal_contract_file: Path = PROJECT_ROOT / "ingestion" / "portal" / "contract.yml"
 

@@ -1,5 +1,5 @@
-"""Operational state in one SQLite database (WAL): ingested files, quarantine replays,
-publications and run summaries.
+"""Operational state in one SQLite database (WAL): ingested files, quarantine replays, CRM pulls
+(checkpoints and cursors), publications and run summaries.
 
 Never in the warehouse: the dashboards read it while the pipeline writes the warehouse.
 """
@@ -44,6 +44,19 @@ create table if not exists publications (
     name text primary key,
     published_at text not null,
     run_id text not null
+);
+create table if not exists crm_pulls (
+    pull_id text primary key,
+    table_name text not null,
+    mode text not null,  -- incremental | varredura (full sweep)
+    started_at text not null,  -- UTC: the next incremental pull starts here, minus the overlap
+    since text,  -- a_partir_data_referencia sent (NULL for a sweep)
+    pages_done integer not null,  -- checkpoint: pages durably written to landing
+    total_pages integer,
+    rows integer not null,
+    status text not null,  -- running | complete | failed | abandoned
+    error text,
+    finished_at text
 );
 create table if not exists runs (
     run_id text primary key,

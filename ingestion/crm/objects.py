@@ -158,8 +158,15 @@ OBJECTS: tuple[CrmObject, ...] = (
         table="cessoes",
         id_field="idcessao",
         columns=(
-            "referencia", "referencia_data", "ativo", "idcessao", "idreserva", "idcedente",
-            "idcessionario", "data_cessao", "situacao",
+            "referencia",
+            "referencia_data",
+            "ativo",
+            "idcessao",
+            "idreserva",
+            "idcedente",
+            "idcessionario",
+            "data_cessao",
+            "situacao",
         ),  # fmt: skip
         assumed=True,
     ),

@@ -2,7 +2,7 @@
 partitioned by load date, that writes the raw table and its quarantine (two assets, as dbt reads
 them as two sources), with the reconciliation checks and a freshness check."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import dagster as dg
 
@@ -15,8 +15,8 @@ from orchestration.lib.load_date import LOAD_DATES
 RECONCILIATION = "reconciliacao"
 LAKE_MATCHES_LEDGER = "lago_confere_com_registro"
 
-# (settings, load date, progress) -> the load's report
-Ingest = Callable[[Settings, str, Callable[[str], None]], IngestReport]
+# (settings, load date, progress, the run's tags) -> the load's report
+Ingest = Callable[[Settings, str, Callable[[str], None], Mapping[str, str]], IngestReport]
 
 
 def _check_specs(key: dg.AssetKey) -> list[dg.AssetCheckSpec]:
@@ -61,7 +61,7 @@ def ingestion_asset(
         check_specs=_check_specs(key),
     )
     def _ingest(context: dg.AssetExecutionContext):
-        report = ingest(get_settings(), context.partition_key, context.log.info)
+        report = ingest(get_settings(), context.partition_key, context.log.info, context.run.tags)
         meta = report.as_metadata()
         context.log.info(
             f"{meta['source']}: {meta['files_ingested']} file(s), {meta['records_in']} in = "

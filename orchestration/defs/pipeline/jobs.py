@@ -1,6 +1,6 @@
 import dagster as dg
 
-from orchestration.defs.crm.assets import crm_pessoas_frescor
+from orchestration.defs.crm.assets import crm_freshness_checks
 from orchestration.defs.portal.assets import portal_eventos_frescor
 from orchestration.defs.publish.assets import publicacao_frescor
 
@@ -20,7 +20,7 @@ pipeline = dg.define_asset_job(
 verificar_frescor = dg.define_asset_job(
     FRESHNESS_JOB,
     selection=dg.AssetSelection.checks(
-        portal_eventos_frescor, crm_pessoas_frescor, publicacao_frescor
+        portal_eventos_frescor, *crm_freshness_checks, publicacao_frescor
     ),
     description="Freshness of every source and of the publication, without running anything.",
 )

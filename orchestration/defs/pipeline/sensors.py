@@ -1,5 +1,8 @@
 """A run when new files land: the sensor watches data/landing and asks for a run of today's load
-date when the set of settled files changes (the run itself skips files already ingested)."""
+date when the set of settled files changes (the run itself skips files already ingested).
+
+landing/crm is not watched: its pages are written by the runs' own CRM pulls (a run would start
+the next one), and the CRM is pulled by the schedules."""
 
 import hashlib
 import time
@@ -12,6 +15,7 @@ from orchestration.lib.load_date import today_in_sao_paulo
 
 # A file modified less than this long ago may still be being written: wait for the next tick.
 SETTLE_SECONDS = 10
+PULLED_BY_RUNS = "crm"
 
 
 def landing_signature(settled_before: float) -> tuple[str, int]:
@@ -22,6 +26,7 @@ def landing_signature(settled_before: float) -> tuple[str, int]:
         for path in landing.rglob("*")
         if path.is_file()
         and not path.name.startswith(".")
+        and path.relative_to(landing).parts[0] != PULLED_BY_RUNS
         and (stat := path.stat()).st_mtime < settled_before
     )
     return hashlib.sha256(repr(entries).encode()).hexdigest(), len(entries)

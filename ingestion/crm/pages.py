@@ -1,14 +1,16 @@
-"""CRM people: CVDW `pessoas` pages (saved as received) -> raw Parquet, versions kept.
+"""CRM pages (CVDW envelopes, saved as received in landing/crm/<table>/) -> raw Parquet.
 
 Rows are versions keyed by (referencia, referencia_data) (DESIGN.md, "Input accounting"). Every
-value is kept as text, as the API sends most of them; staging parses. Pages and rows are judged in
-DuckDB, a batch of pages per statement. The CPF keyed hash is computed by a Python function that
-DuckDB calls, so its key never appears in SQL, compiled files or logs.
+value is kept as text, as the API sends most of them, except the object's id; staging parses.
+A row that is not an object, or lacks its key or id, goes to quarantine with the reason. Pages and
+rows are judged in DuckDB, a batch of pages per statement. The CPF keyed hash is computed by a
+Python function that DuckDB calls, so its key never appears in SQL, compiled files or logs.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import hmac
 import json
@@ -21,27 +23,16 @@ import pyarrow as pa
 
 from ingestion import dedup, lake
 from ingestion.accounting import IngestReport
+from ingestion.crm.objects import CrmObject, by_table, raw_schema
 from ingestion.landing import FileOutcome, PendingFile, ingest_new_files, write_file_outputs
 from ingestion.settings import Settings
 
-SOURCE, TABLE = "crm", "pessoas"
+SOURCE = "crm"
 KEY = ["referencia", "referencia_data"]
-
-# Columns staging reads: present in the lake's schema file even before the first page arrives.
-TEXT_COLUMNS = (
-    "referencia", "referencia_data", "ativo", "data_cad", "ativo_login", "situacao",
-    "documento_tipo", "documento", "cpf_hash", "nome", "rg", "renda_familiar", "cep",
-    "logradouro", "endereco", "numero", "complemento", "bairro", "cidade", "estado",
-    "content_hash", "source_file",
-)  # fmt: skip
-RAW_SCHEMA = pa.schema(
-    [(name, pa.string()) for name in TEXT_COLUMNS]
-    + [("idpessoa", pa.int64()), ("line_no", pa.int64()), ("ingested_at", pa.timestamp("us"))]
-)
 # A row field becomes a lake column when its name is a plain identifier (every CVDW field is).
-_COLUMN_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
-_GENERATED = {"idpessoa", "cpf_hash", "content_hash", "source_file", "line_no", "ingested_at",
-              "file_no", "_content"}  # fmt: skip
+_COLUMN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
+_GENERATED = {"cpf_hash", "content_hash", "source_file", "line_no", "ingested_at", "file_no",
+              "_content"}  # fmt: skip
 
 
 def cpf_keyed_hash(documento: str | None, key: str) -> str | None:
@@ -64,29 +55,31 @@ def _register_cpf_hash(con: duckdb.DuckDBPyConnection, key: str) -> None:
     )
 
 
-_ROW_REASON = """case
+def _row_reason(id_field: str) -> str:
+    missing = "coalesce(json_type(k[{i}]), 'NULL') = 'NULL' or k[{i}] ->> '$' = ''"
+    return f"""case
     when json_type(row) <> 'OBJECT' then 'bad_type:row'
-    when coalesce(json_type(k[1]), 'NULL') = 'NULL' or k[1] ->> '$' = ''
-        then 'missing_field:referencia'
-    when coalesce(json_type(k[2]), 'NULL') = 'NULL' or k[2] ->> '$' = ''
-        then 'missing_field:referencia_data'
-    when coalesce(json_type(k[3]), 'NULL') = 'NULL' or k[3] ->> '$' = ''
-        then 'missing_field:idpessoa'
-    when json_type(k[3]) not in ('BIGINT', 'UBIGINT') then 'bad_type:idpessoa'
+    when {missing.format(i=1)} then 'missing_field:referencia'
+    when {missing.format(i=2)} then 'missing_field:referencia_data'
+    when {missing.format(i=3)} then 'missing_field:{id_field}'
+    when try_cast(k[3] ->> '$' as bigint) is null then 'bad_type:{id_field}'
 end"""
 
 
-def judge_rows(con: duckdb.DuckDBPyConnection, settings: Settings, rows_relation: str) -> None:
+def judge_rows(
+    con: duckdb.DuckDBPyConnection, settings: Settings, obj: CrmObject, rows_relation: str
+) -> None:
     """Judge rows (file_no, line_no, row JSON text) into temp table `rejected` (file_no, line_no,
     reason, content) and `classified` (the valid rows as lake columns, with their outcome against
     the lake: loaded, duplicate or conflict). Each row is parsed once per step: its fields come
     out together as a list of small JSON values."""
+    id_field = obj.id_field
     con.execute(
         f"""create or replace temp table judged_rows as
-            select file_no, line_no, row, {_ROW_REASON} as reason
+            select file_no, line_no, row, {_row_reason(id_field)} as reason
             from (
-                select *, case when json_type(row) = 'OBJECT' then
-                    json_extract(row, ['$.referencia', '$.referencia_data', '$.idpessoa']) end as k
+                select *, case when json_type(row) = 'OBJECT' then json_extract(
+                    row, ['$.referencia', '$.referencia_data', '$.{id_field}']) end as k
                 from {rows_relation}
             )"""
     )
@@ -99,18 +92,23 @@ def judge_rows(con: duckdb.DuckDBPyConnection, settings: Settings, rows_relation
         "select distinct unnest(json_keys(row)) from judged_rows where reason is null"
     ).fetchall()
     keys = sorted(
-        {key for (key,) in found if _COLUMN_NAME.match(key)} - _GENERATED
-        | {c for c in TEXT_COLUMNS if c not in _GENERATED}
+        ({key for (key,) in found if _COLUMN_NAME.match(key)} | set(obj.columns))
+        - _GENERATED
+        - {id_field}
     )
     # One pass per row: every field as text (a string as is, null as NULL, anything else as its
-    # JSON), idpessoa as an integer (its type was checked above).
-    structure = json.dumps({**dict.fromkeys(keys, "VARCHAR"), "idpessoa": "BIGINT"})
-    columns = ", ".join(f"t.{key} as {key}" for key in keys)
-    _register_cpf_hash(con, settings.cpf_hash_key)
+    # JSON text); the id as an integer (checked above: a number, or a string of one).
+    structure = json.dumps(dict.fromkeys(keys, "VARCHAR"))
+    columns = ", ".join(f"t.{_quoted(key)} as {_quoted(key)}" for key in keys)
+    cpf_hash = "null::varchar"
+    if obj.cpf_field:
+        _register_cpf_hash(con, settings.cpf_hash_key)
+        cpf_hash = f"cpf_hash(t.{obj.cpf_field})"
     con.execute(
         f"""create or replace temp table valid as
-            select file_no, line_no, {columns}, t.idpessoa as idpessoa,
-                   cpf_hash(t.documento) as cpf_hash,
+            select file_no, line_no, {columns},
+                   cast(json_extract_string(row, '$.{id_field}') as bigint) as {id_field},
+                   {cpf_hash} as cpf_hash,
                    md5(row) as content_hash,
                    row::varchar as _content
             from (
@@ -118,7 +116,13 @@ def judge_rows(con: duckdb.DuckDBPyConnection, settings: Settings, rows_relation
                 from judged_rows where reason is null
             )"""
     )
-    dedup.classify(con, "valid", KEY, lake.table_glob(settings.raw_dir, SOURCE, TABLE))
+    if not obj.cpf_field:
+        con.execute("alter table valid drop column cpf_hash")
+    dedup.classify(con, "valid", KEY, lake.table_glob(settings.raw_dir, SOURCE, obj.table))
+
+
+def _quoted(name: str) -> str:
+    return f'"{name}"'
 
 
 def loaded_sql(ingested_at: datetime) -> str:
@@ -135,7 +139,11 @@ REJECTED_SQL = """
 
 
 def ingest_batch(
-    con: duckdb.DuckDBPyConnection, settings: Settings, batch: list[PendingFile], load_date: str
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    batch: list[PendingFile],
+    load_date: str,
+    obj: CrmObject,
 ) -> list[FileOutcome]:
     pages = [pending.path.read_bytes() for pending in batch]
     con.register(
@@ -169,7 +177,7 @@ def ingest_batch(
                   unnest(json_extract(dados, '$[*]')) as row
            from envelopes where is_envelope"""
     )
-    judge_rows(con, settings, "page_rows")
+    judge_rows(con, settings, obj, "page_rows")
     # A page that is not an envelope is kept whole, as text people can read (bad bytes replaced).
     for (file_no,) in con.execute("select file_no from envelopes where not is_envelope").fetchall():
         readable = pages[file_no].decode("utf-8", errors="replace")
@@ -178,7 +186,7 @@ def ingest_batch(
         con,
         settings,
         SOURCE,
-        TABLE,
+        obj.table,
         load_date,
         batch,
         loaded_sql=loaded_sql(datetime.now(UTC).replace(tzinfo=None)),
@@ -189,18 +197,22 @@ def ingest_batch(
     return outcomes
 
 
-def ingest_pessoas_pages(
-    settings: Settings, load_date: str, progress: Callable[[str], None] = lambda _: None
+def ingest_pages(
+    settings: Settings,
+    table: str,
+    load_date: str,
+    progress: Callable[[str], None] = lambda _: None,
 ) -> IngestReport:
-    """Ingest every new page file under landing/crm/pessoas into the raw lake."""
+    """Ingest every new page file under landing/crm/<table> into the raw lake."""
+    obj = by_table(table)
     return ingest_new_files(
         settings,
         SOURCE,
-        TABLE,
-        settings.landing_dir / SOURCE / TABLE,
-        "*.json",
-        RAW_SCHEMA,
-        ingest_batch,
+        obj.table,
+        settings.landing_dir / SOURCE / obj.table,
+        "pagina-*.json",
+        raw_schema(obj),
+        functools.partial(ingest_batch, obj=obj),
         load_date,
         progress,
         # A page is one large JSON value that every check parses whole: a small batch keeps the
