@@ -25,7 +25,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from ingestion import state
+import duckdb
+import pyarrow as pa
+
+from ingestion import lake, state
 from ingestion.crm.cvdw import CvdwClient, CvdwError
 from ingestion.crm.objects import CrmObject
 from ingestion.settings import Settings
@@ -152,10 +155,53 @@ def _run(
             pagina += 1
     except CvdwError as exc:
         error = str(exc)
+    if error is None and pull.mode == SWEEP:
+        record_sweep(settings, obj, pull, folder)
     _finish(settings.state_db, pull, error)
     return PullOutcome(
         obj.table, pull.pull_id, pull.mode, resumed, pages, rows, time.monotonic() - began, error
     )
+
+
+SWEEPS_TABLE = "varreduras"
+SWEEPS_SCHEMA = pa.schema(
+    [
+        ("tabela", pa.string()),
+        ("pull_id", pa.string()),
+        ("iniciada_em", pa.timestamp("us")),
+        ("referencia", pa.string()),
+    ]
+)
+
+
+def record_sweep(settings: Settings, obj: CrmObject, pull: Pull, folder: Path) -> None:
+    """Every referencia a complete sweep saw, in raw/crm/varreduras: a row the CRM no longer
+    lists is one that vanished (staging compares). Written before the pull is marked complete;
+    rewritten whole if the process dies in between."""
+    lake.ensure_schema_file(settings.raw_dir, "crm", SWEEPS_TABLE, SWEEPS_SCHEMA)
+    started = pull.started_at.astimezone(UTC).replace(tzinfo=None)
+    target = (
+        lake.partition_dir(settings.raw_dir, "crm", SWEEPS_TABLE, f"{pull.started_at:%Y-%m-%d}")
+        / f"{obj.table}-{pull.pull_id}.parquet"
+    )
+    with duckdb.connect() as con:
+        pages = sorted(folder.glob("pagina-*.json"))
+        query = "select null::varchar as referencia where false"
+        if pages:
+            files = ", ".join(lake.sql_string(str(page)) for page in pages)
+            query = f"""select distinct json_extract_string(r.unnest, '$.referencia') as referencia
+                        from read_json([{files}], format='auto', records=true,
+                                       columns={{dados: 'JSON[]'}}) as p,
+                             unnest(p.dados) as r
+                        where json_extract_string(r.unnest, '$.referencia') is not null"""
+        lake.copy_query_to_parquet(
+            con,
+            f"""select {lake.sql_string(obj.table)} as tabela,
+                       {lake.sql_string(pull.pull_id)} as pull_id,
+                       '{started.isoformat()}'::timestamp as iniciada_em, referencia
+                from ({query})""",
+            target,
+        )
 
 
 def _progress_line(obj: CrmObject, pull: Pull, pages: int, seconds: float) -> str:

@@ -135,6 +135,13 @@ def test_the_next_pull_asks_from_the_last_start_minus_the_overlap(settings: Sett
     assert (report.loaded, report.duplicates) == (1, 10)
     assert pulls(settings)[-1][1] is None
     assert sorted(current_rows(settings), key=int) == [str(n) for n in range(1, 12)]
+    # What the sweep saw is kept, so that rows the CRM stops listing can be told apart.
+    seen = duckdb.sql(
+        f"""select tabela, referencia from read_parquet('{
+            lake.table_glob(settings.raw_dir, "crm", "varreduras")
+        }') order by referencia::int"""
+    ).fetchall()
+    assert seen == [(TABLE, str(n)) for n in range(1, 12)]
 
     # A date-only cursor: the whole day of (last start - overlap) is asked again.
     monkeypatch.setenv("ALICERCE_CVDW_CURSOR_GRANULARITY", "date")
