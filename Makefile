@@ -20,7 +20,7 @@ $(STAMP): requirements.lock pyproject.toml
 
 ## make run: set up, generate the demo data if absent, run the pipeline, serve the dashboards.
 run: install
-	@test -d data/landing/portal || $(BIN)/alicerce demo-data
+	@test -d data/landing/portal -a -d data/sandbox/crm || $(BIN)/alicerce demo-data
 	$(BIN)/alicerce run
 	$(BIN)/alicerce serve
 
