@@ -7,7 +7,7 @@ import hmac
 
 import duckdb
 
-from ingestion.crm.pessoas import ingest_pessoas_pages
+from ingestion.crm.pages import ingest_pages
 from ingestion.settings import Settings
 from tests.conftest import write_pessoas_page
 
@@ -44,12 +44,12 @@ def test_versions_duplicates_and_conflicts(settings: Settings):
         [
             pessoa(1, "2026-02-01 09:00:00", nome="João da Silva Santos"),  # a new version
             pessoa(2, nome="Outro nome"),  # same key, other content: conflict
-            {"referencia": "3", "referencia_data": "2026-01-01 00:00:00", "idpessoa": "3"},
+            {"referencia": "3", "referencia_data": "2026-01-01 00:00:00", "idpessoa": "três"},
             {"referencia": "4", "idpessoa": 4},
         ],
     )
 
-    report = ingest_pessoas_pages(settings, LOAD_DATE)
+    report = ingest_pages(settings, "pessoas", LOAD_DATE)
 
     assert [(row[0], row[1]) for row in lake(settings)] == [
         (1, "2026-01-10 08:00:00"),
@@ -69,7 +69,7 @@ def test_a_page_that_is_not_an_envelope_is_quarantined_whole(settings: Settings)
     folder.mkdir(parents=True)
     (folder / "pagina-00001.json").write_text('{"erro": "token inválido"}')
 
-    report = ingest_pessoas_pages(settings, LOAD_DATE)
+    report = ingest_pages(settings, "pessoas", LOAD_DATE)
 
     assert report.reasons == {"invalid_page": 1}
     assert report.reconciles and report.loaded == 0
@@ -80,7 +80,7 @@ def test_cpf_hash_is_keyed_and_computed_in_ingestion(settings: Settings, monkeyp
     folder = Settings().landing_dir / "crm" / "pessoas" / "x"
     write_pessoas_page(folder / "pagina-00001.json", [pessoa(1), pessoa(2, documento="123")])
 
-    ingest_pessoas_pages(Settings(), LOAD_DATE)
+    ingest_pages(Settings(), "pessoas", LOAD_DATE)
 
     expected = hmac.new(b"segredo-de-teste", b"52998224725", hashlib.sha256).hexdigest()
     assert [row[3] for row in lake(settings)] == [expected, None]

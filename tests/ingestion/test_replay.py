@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingestion.crm.pessoas import ingest_pessoas_pages
+from ingestion.crm.pages import ingest_pages
 from ingestion.portal.contract import ContractError, load_contract
 from ingestion.portal.events import ingest_portal_events
 from ingestion.quality import lake_reconciliation
@@ -172,7 +172,7 @@ def test_crm_rows_are_rejudged_and_an_unreadable_page_stays(settings: Settings):
     row = {"referencia": "7", "referencia_data": "2026-11-01 10:00:00", "idpessoa": 7}
     write_pessoas_page(pages / "pagina-00001.json", [row, {**row, "nome": "outro"}])
     (pages / "pagina-00002.json").write_text("{truncated")
-    assert ingest_pessoas_pages(settings, LOAD_DATE).quarantined == 2
+    assert ingest_pages(settings, "pessoas", LOAD_DATE).quarantined == 2
 
     [counts] = replay_quarantine(settings, REPLAY_DATE, ["crm/pessoas"])
     assert (counts.examined, counts.loaded, counts.duplicates, counts.still_quarantined) == (
