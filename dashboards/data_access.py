@@ -243,7 +243,7 @@ class OpcoesQuarentena:
 
 @dataclass(frozen=True)
 class Frescor:
-    nome: str  # "portal/eventos", "crm/pessoas" or "publicacao"
+    nome: str  # "portal/eventos", "crm/<table>" or "publicacao"
     ultima_em: datetime | None  # aware, UTC; None when it never happened
     idade: timedelta | None
     limite: timedelta
@@ -476,7 +476,7 @@ def frescor(agora: datetime | None = None) -> list[Frescor]:
     """When each source last brought data and when the last publication was made, judged at
     `agora` (aware; default now) against the limits in settings (`max_age_hours`).
 
-    Order: portal/eventos, crm/pessoas, publicacao.
+    Order: portal/eventos, the CRM objects (ingestion/crm/objects.py), publicacao.
     """
     _exigir_qualidade()
     agora = agora or datetime.now(UTC)

@@ -26,12 +26,13 @@ from dashboards.formatacao import (
     serie_em_sao_paulo,
 )
 from dashboards.periodos import PeriodoInvalido
+from ingestion.crm.objects import OBJECTS
 
 TITULO = "Qualidade dos dados"
 
 ROTULOS_FONTES = {
     "portal/eventos": "Portal (eventos)",
-    "crm/pessoas": "CRM (pessoas)",
+    **{obj.source_table: f"CRM ({obj.path.removeprefix('cvdw/')})" for obj in OBJECTS},
     "publicacao": "Publicação",
 }
 

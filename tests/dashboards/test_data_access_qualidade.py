@@ -14,6 +14,7 @@ import pytest
 from dashboards import data_access
 from dashboards.data_access import SituacaoFrescor
 from ingestion import state
+from ingestion.crm.objects import OBJECTS
 
 from .conftest import CONTEUDO_COM_CPF, FALHAS_RUN_2, QUARENTENA, Quarentenado
 
@@ -283,7 +284,8 @@ def test_reprocessamentos(estado_padrao):
 
 def test_frescor(estado_padrao):
     medidas = {medida.nome: medida for medida in data_access.frescor()}
-    assert list(medidas) == ["portal/eventos", "crm/pessoas", "publicacao"]
+    crm = [obj.source_table for obj in OBJECTS]
+    assert list(medidas) == ["portal/eventos", *crm, "publicacao"]
     portal = medidas["portal/eventos"]
     assert portal.situacao is SituacaoFrescor.EM_DIA
     assert portal.limite == timedelta(hours=26)
@@ -372,7 +374,7 @@ def test_banco_de_estado_sem_as_tabelas(publicador):
     assert data_access.reconciliacao_por_fonte().empty
     assert data_access.reprocessamentos().empty
     assert data_access.ultimas_execucoes() == []
-    assert [m.situacao for m in data_access.frescor()] == [SituacaoFrescor.NUNCA] * 3
+    assert {m.situacao for m in data_access.frescor()} == {SituacaoFrescor.NUNCA}
 
 
 def test_banco_de_estado_aberto_somente_leitura(estado_padrao):

@@ -13,6 +13,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ingestion.crm.objects import OBJECTS
+
 from .conftest import CONTEUDO_COM_CPF, FALHAS_RUN_2, QUARENTENA, Quarentenado
 
 APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
@@ -296,7 +298,7 @@ def test_frescor(publicacao, estado_padrao):
     frescor = tabela(at, "Situação").set_index("Fonte")
     assert dict(frescor["Situação"]) == {
         "Portal (eventos)": "em dia",
-        "CRM (pessoas)": "nunca",
+        **{f"CRM ({obj.path.removeprefix('cvdw/')})": "nunca" for obj in OBJECTS},
         "Publicação": "atrasado",
     }
     assert frescor.loc["Publicação", "Última atualização"] == "20/11/2026 03:30"  # São Paulo
@@ -312,7 +314,8 @@ def test_frescor(publicacao, estado_padrao):
 
 def test_tudo_em_dia(publicacao, estado):
     estado.arquivo("portal/eventos", "2026-11-27", 10, 8, 1, 1)
-    estado.arquivo("crm/pessoas", "2026-11-27", 5, 5, 0, 0)
+    for obj in OBJECTS:
+        estado.arquivo(obj.source_table, "2026-11-27", 5, 5, 0, 0, nome=f"{obj.table}.json")
     estado.publicacao("alicerce-agora.duckdb", datetime.now(UTC), "run-1")
     estado.execucao("run-1", datetime.now(UTC) - timedelta(minutes=2), "success", {"seconds": 90})
     at = abrir_pagina()
