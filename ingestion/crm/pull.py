@@ -75,6 +75,8 @@ def pull_object(
     """Finish the object's unfinished pull if there is one, then pull what was asked (unless the
     resumed pull was already of that kind). Stops at the first failed page."""
     outcomes = []
+    # Staging reads the sweeps' table from the first run on, sweep or not.
+    lake.ensure_schema_file(settings.raw_dir, "crm", SWEEPS_TABLE, SWEEPS_SCHEMA)
     unfinished = _unfinished_pull(settings.state_db, obj.table)
     if unfinished is not None and not _cursor_fits(settings, unfinished.since):
         # Its cursor is of the other granularity (the setting changed because the tenant refused
@@ -178,7 +180,6 @@ def record_sweep(settings: Settings, obj: CrmObject, pull: Pull, folder: Path) -
     """Every referencia a complete sweep saw, in raw/crm/varreduras: a row the CRM no longer
     lists is one that vanished (staging compares). Written before the pull is marked complete;
     rewritten whole if the process dies in between."""
-    lake.ensure_schema_file(settings.raw_dir, "crm", SWEEPS_TABLE, SWEEPS_SCHEMA)
     started = pull.started_at.astimezone(UTC).replace(tzinfo=None)
     target = (
         lake.partition_dir(settings.raw_dir, "crm", SWEEPS_TABLE, f"{pull.started_at:%Y-%m-%d}")

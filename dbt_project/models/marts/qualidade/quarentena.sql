@@ -5,14 +5,14 @@ portal_eventos as (
     select * from {{ ref('stg_quarentena__portal_eventos') }}
 ),
 
-crm_pessoas as (
-    select * from {{ ref('stg_quarentena__crm_pessoas') }}
+crm as (
+    select * from {{ ref('stg_quarentena__crm') }}
 ),
 
 registros as (
     select 'portal/eventos' as fonte, * from portal_eventos
     union all
-    select 'crm/pessoas' as fonte, * from crm_pessoas
+    select * from crm
 ),
 
 final as (
