@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     cvdw_overlap_minutes: int = 60
     # The local sandbox's limit (relaxed for the demo; the real tenant's is 20 a minute).
     sandbox_requests_per_minute: int = 3000
+    # The sandbox CRM's time ('YYYY-MM-DD HH:MM:SS', São Paulo): it shows each row as it was then.
+    # Unset, now. Moving it back in time only makes sense with a sweep (the cursor is ours).
+    sandbox_clock: str | None = None
     # The portal event contract's extensions (extra event types and fields); see docs/sources.md.
     portal_contract_file: Path = PROJECT_ROOT / "ingestion" / "portal" / "contract.yml"
 

@@ -32,7 +32,7 @@ def demo_data(
     ] = None,
     defects: Annotated[bool, typer.Option(help="Inject a few malformed records.")] = True,
 ) -> None:
-    """Generate deterministic synthetic landing files (portal events, CRM `pessoas` pages)."""
+    """Generate deterministic synthetic demo data (portal event files, the CRM sandbox dataset)."""
     from ingestion.demo.generator import generate_demo_data
 
     settings = get_settings()
@@ -44,6 +44,7 @@ def demo_data(
     started = time.perf_counter()
     summary = generate_demo_data(
         settings.landing_dir,
+        settings.crm_sandbox_dir,
         people=people,
         seed=seed,
         until=date.fromisoformat(until) if until else None,
@@ -53,10 +54,16 @@ def demo_data(
     console.print(
         f"[green]demo data[/green] in {settings.landing_dir} (until {summary.until}): "
         f"{summary.people:,} people, {summary.event_lines:,} event lines in "
-        f"{summary.event_files} files, {summary.pessoas_pages} CRM pages; injected defects: "
+        f"{summary.event_files} files; injected defects: "
         f"{summary.quarantined:,} to quarantine, {summary.duplicates:,} duplicates "
         f"({summary.defects}); took {time.perf_counter() - started:.1f} s"
     )
+    crm_rows = Table(title=f"CRM sandbox ({settings.crm_sandbox_dir})")
+    for column in ("objeto", "linhas", "defeitos"):
+        crm_rows.add_column(column, justify="left" if column == "objeto" else "right")
+    for table, lines in summary.crm_rows.items():
+        crm_rows.add_row(table, f"{lines:,}", f"{summary.crm_defects.get(table, 0):,}")
+    console.print(crm_rows)
 
 
 def _print_summary(summary: dict, seconds: float, success: bool) -> None:
@@ -98,8 +105,14 @@ def run(
     full_refresh: Annotated[
         bool, typer.Option("--full-refresh", help="Rebuild every incremental model from the lake.")
     ] = False,
+    varredura_crm: Annotated[
+        bool,
+        typer.Option(
+            "--varredura-crm", help="Pull every CRM row (a full sweep), not just the changes."
+        ),
+    ] = False,
 ) -> None:
-    """Run the whole pipeline headless through Dagster: ingest, dbt build, publish."""
+    """Run the whole pipeline headless through Dagster: pull and ingest, dbt build, publish."""
     from orchestration.lib.pipeline_run import run_pipeline
 
     settings = get_settings()
@@ -107,8 +120,11 @@ def run(
     console.print(
         f"[bold]alicerce run[/bold]: load date {resolved_date}, data in {settings.data_dir}"
         + (", full refresh" if full_refresh else "")
+        + (", CRM full sweep" if varredura_crm else "")
     )
-    outcome = run_pipeline(settings, resolved_date, full_refresh=full_refresh)
+    outcome = run_pipeline(
+        settings, resolved_date, full_refresh=full_refresh, crm_sweep=varredura_crm
+    )
     _print_summary(outcome.summary, outcome.seconds, outcome.success)
     if not outcome.success:
         for failure in outcome.failures:
@@ -182,6 +198,97 @@ def quarantine_replay(
     console.print(table)
     if any(counts.loaded for counts in results):
         console.print("the next `alicerce run` builds the loaded records into the marts")
+
+
+crm_app = typer.Typer(help="The CRM's data API (CVDW).", no_args_is_help=True)
+app.add_typer(crm_app, name="crm")
+
+
+@crm_app.command("pull")
+def crm_pull(
+    objeto: Annotated[
+        list[str] | None,
+        typer.Option(help="CRM object (raw table name, e.g. reservas_condicoes); repeatable."),
+    ] = None,
+    varredura: Annotated[
+        bool, typer.Option(help="Full sweep: every row, not the changes since the last pull.")
+    ] = False,
+    load_date: Annotated[
+        str | None, typer.Option(help="Load date of the pulled rows; default today, SP.")
+    ] = None,
+) -> None:
+    """Pull CRM objects into the raw lake (resuming an unfinished pull first), without building
+    the warehouse: the next `alicerce run` does. Uses the local sandbox when no tenant is set."""
+    from ingestion.crm.load import CrmPullFailed, pull_and_ingest
+    from ingestion.crm.objects import OBJECTS, by_table
+
+    settings = get_settings()
+    try:
+        objects = [by_table(name) for name in objeto] if objeto else list(OBJECTS)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--objeto") from error
+    resolved_date = _load_date(load_date)
+    failed = []
+    for obj in objects:
+        try:
+            _, report = pull_and_ingest(
+                settings,
+                obj.table,
+                resolved_date,
+                lambda message: console.print(f"[dim]{message}[/dim]"),
+                sweep=varredura,
+            )
+        except CrmPullFailed as error:
+            console.print(f"[red]{error}[/red]")
+            failed.append(obj.table)
+            continue
+        console.print(
+            f"crm/{obj.table}: {report.records_in:,} in = {report.loaded:,} loaded + "
+            f"{report.quarantined:,} quarantined + {report.duplicates:,} duplicates"
+        )
+    if failed:
+        console.print(f"[red]failed: {', '.join(failed)}[/red] (rerun to resume)")
+        raise typer.Exit(1)
+
+
+@crm_app.command("bench")
+def crm_bench(
+    people: Annotated[int, typer.Option(min=1, help="How many people the demo CRM has.")],
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(help="Scratch data folder (emptied first); default <data>/bench/crm-<N>."),
+    ] = None,
+) -> None:
+    """Measure a full pull of every CRM object from the sandbox (limit lifted) and its load into
+    the lake, per object; and what the real limit (20 requests a minute) makes of it."""
+    from orchestration.lib.bench_crm import REAL_LIMIT, run_crm_bench
+
+    folder = (data_dir or get_settings().data_dir / "bench" / f"crm-{people}").resolve()
+    results = run_crm_bench(
+        people, folder, lambda message: console.print(f"[bold]bench[/bold]: {message}")
+    )
+    table = Table(title=f"alicerce crm bench: {people:,} people")
+    for column in ("object", "pages", "rows", "pull s", "pages/s", "rows/s", "load s"):
+        table.add_column(column, justify="left" if column == "object" else "right")
+    for measure in results["objects"]:
+        table.add_row(
+            measure["table"],
+            f"{measure['pages']:,}",
+            f"{measure['rows']:,}",
+            f"{measure['pull_seconds']:.2f}",
+            f"{measure['pages_per_second']:,}",
+            f"{measure['rows_per_second']:,}",
+            f"{measure['load_seconds']:.2f}",
+        )
+    Console().print(table)
+    console.print(
+        f"{results['pages']:,} pages, {results['rows']:,} rows: pulled in "
+        f"{results['pull_seconds']:.1f} s, loaded in {results['load_seconds']:.1f} s; peak "
+        f"memory {results['peak_mb']:,} MB. Under the real limit ({REAL_LIMIT} requests a "
+        f"minute) the same pull takes at least {results['real_limit_hours']:.2f} h."
+    )
+    (folder / "bench-crm.json").write_text(json.dumps(results, indent=2))
+    console.print(f"figures saved in {folder / 'bench-crm.json'}")
 
 
 @app.command()

@@ -61,6 +61,7 @@ def cvdw_client(settings: Settings, log: Callable[[str], None]) -> Iterator[Cvdw
         settings.crm_sandbox_dir,
         requests_per_minute=settings.sandbox_requests_per_minute,
         block_seconds=SANDBOX_BLOCK_SECONDS,
+        clock=settings.sandbox_clock,
     )
     gate = _rate_gate(
         gate_file.with_name("sandbox_rate_limit.sqlite"),

@@ -1,4 +1,4 @@
-"""Deterministic synthetic demo data for the landing area (portal events, CRM pessoas pages)."""
+"""Deterministic synthetic demo data: portal event files and the CRM sandbox dataset."""
 
 from ingestion.demo.generator import DemoSummary, generate_demo_data
 

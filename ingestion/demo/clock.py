@@ -177,3 +177,35 @@ def format_iso_with_offset(epoch: np.ndarray, as_utc: np.ndarray) -> pl.Series:
         utc_rows[:, 19] = ord("Z")
         text = text.scatter(np.flatnonzero(as_utc), fixed_width_strings(utc_rows))
     return text
+
+
+def _date_rows(days: np.ndarray, order: str) -> np.ndarray:
+    """'YYYY-MM-DD' (order 'iso') or 'dd/mm/yyyy' (order 'br') as an (n, 10) uint8 matrix."""
+    year, month, day = _civil_from_days(np.asarray(days, dtype=np.int64))
+    rows = np.empty((len(year), 10), dtype=np.uint8)
+    if order == "iso":
+        rows[:, 0:2], rows[:, 2:4] = _PAIRS[year // 100], _PAIRS[year % 100]
+        rows[:, 4], rows[:, 7] = ord("-"), ord("-")
+        rows[:, 5:7], rows[:, 8:10] = _PAIRS[month], _PAIRS[day]
+    else:
+        rows[:, 0:2], rows[:, 3:5] = _PAIRS[day], _PAIRS[month]
+        rows[:, 2], rows[:, 5] = ord("/"), ord("/")
+        rows[:, 6:8], rows[:, 8:10] = _PAIRS[year // 100], _PAIRS[year % 100]
+    return rows
+
+
+def format_iso_date(days: np.ndarray) -> pl.Series:
+    """'2026-11-03' for each day number (days since 1970-01-01)."""
+    return fixed_width_strings(_date_rows(days, "iso"))
+
+
+def format_br_date(days: np.ndarray) -> pl.Series:
+    """'03/11/2026' for each day number: how the CRM writes some unidades dates."""
+    return fixed_width_strings(_date_rows(days, "br"))
+
+
+def add_months(days: np.ndarray, months: np.ndarray, day_of_month: np.ndarray) -> np.ndarray:
+    """The day number of `day_of_month` (1 to 28) in the month `months` after each day's month."""
+    month = np.asarray(days, dtype=np.int64).astype("datetime64[D]").astype("datetime64[M]")
+    shifted = (month + np.asarray(months, dtype=np.int64)).astype("datetime64[D]").astype(np.int64)
+    return shifted + np.asarray(day_of_month, dtype=np.int64) - 1

@@ -1,4 +1,4 @@
-"""CPF numbers: check digits, formatting and unique vectorised generation."""
+"""CPF numbers: check digits, formatting and unique vectorised generation; CNPJ formatting."""
 
 from __future__ import annotations
 
@@ -75,3 +75,27 @@ class CpfSequence:
     def bases(self, person_index: np.ndarray) -> np.ndarray:
         index = np.asarray(person_index, dtype=np.int64)
         return _BASE_LOW + (self.multiplier * index + self.shift) % _BASE_SPAN
+
+
+_CNPJ_FIRST_WEIGHTS = np.array([5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2])
+_CNPJ_SECOND_WEIGHTS = np.array([6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2])
+
+
+def format_cnpj(base: np.ndarray) -> pl.Series:
+    """'12.345.678/0001-95' for each eight-digit company base (head office 0001)."""
+    twelve = np.asarray(base, dtype=np.int64) * 10_000 + 1
+    digits = ascii_digits(twelve, 12).astype(np.int64) - ord("0")
+    first = _check_digit((digits * _CNPJ_FIRST_WEIGHTS).sum(axis=1))
+    second = _check_digit((digits * _CNPJ_SECOND_WEIGHTS[:-1]).sum(axis=1) + first * 2)
+    all_digits = ascii_digits(twelve * 100 + first * 10 + second, 14)
+    rows = np.empty((len(twelve), 18), dtype=np.uint8)
+    rows[:, 0:2] = all_digits[:, 0:2]
+    rows[:, 2] = ord(".")
+    rows[:, 3:6] = all_digits[:, 2:5]
+    rows[:, 6] = ord(".")
+    rows[:, 7:10] = all_digits[:, 5:8]
+    rows[:, 10] = ord("/")
+    rows[:, 11:15] = all_digits[:, 8:12]
+    rows[:, 15] = ord("-")
+    rows[:, 16:18] = all_digits[:, 12:14]
+    return fixed_width_strings(rows)

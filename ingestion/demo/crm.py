@@ -1,7 +1,9 @@
-"""CRM `pessoas` rows and CVDW pages, following docs/sources.md ("CRM people").
+"""CRM `pessoas` rows, following docs/sources.md ("CRM people").
 
 Rows hold the people's final state: for the fields the portal edits, exactly what the portal sent
-last (the CRM stores it as received), so the warehouse sees the same values from both sources.
+last (the CRM stores it as received), or what a panel edit left after it (then the earlier version
+is written too, see panel.py), so the warehouse sees the same values from both sources. Every value
+is text except idpessoa, in CVDW field order.
 """
 
 from __future__ import annotations
@@ -13,13 +15,23 @@ from ingestion.demo import registration as fields
 from ingestion.demo.catalog import POOLS
 from ingestion.demo.clock import format_crm_local
 from ingestion.demo.cpf import format_cpf
+from ingestion.demo.cvdw_rows import integer, json_lines, optional_text, text
+from ingestion.demo.panel import PanelEdits
 from ingestion.demo.people import MARKETING, PEP, SITUACOES, Population
+from ingestion.demo.profile import Profile, profile_columns
 
-ROWS_PER_PAGE = 500  # the CVDW maximum of registros_por_pagina
+PROFILE_TEXT = ("sexo", "data_nasc")  # right after nome
+PEP_TEXT = (
+    "ppe_cargo", "ppe_exercicio", "relacionamento_ppe", "relacionamento_ppe_nome",
+    "relacionamento_ppe_parentesco", "relacionamento_ppe_cargo", "relacionamento_ppe_exercicio",
+    "relacionamento_ppe_cpf",
+)  # fmt: skip
 
 
-def pessoas_rows(population: Population, pessoas_changed_at: np.ndarray) -> pl.Series:
-    """One JSON object per person, every value as text except idpessoa, in CVDW field order."""
+def pessoas_frame(
+    population: Population, profile: Profile, changed_at: np.ndarray, active: np.ndarray
+) -> pl.DataFrame:
+    """One row per person (JSON literals, see cvdw_rows)."""
     reg = population.registration
     everyone = np.arange(len(population))
     address = fields.address_parts(reg, everyone)
@@ -30,8 +42,9 @@ def pessoas_rows(population: Population, pessoas_changed_at: np.ndarray) -> pl.S
     values = pl.DataFrame(
         {
             "referencia": pl.Series(population.idpessoa).cast(pl.String),
-            "referencia_data": format_crm_local(pessoas_changed_at),
-            "ativo": pl.repeat("S", n, eager=True),
+            "referencia_data": format_crm_local(changed_at),
+            "ativo": np.where(active, "S", "N"),
+            "idpessoa": population.idpessoa,
             "data_cad": format_crm_local(population.registered_at),
             "ativo_login": pl.Series(np.where(population.portal_access, "S", "N")),
             "situacao": pl.Series(list(SITUACOES)).gather(population.situacao),
@@ -57,29 +70,50 @@ def pessoas_rows(population: Population, pessoas_changed_at: np.ndarray) -> pl.S
             "estado": address["uf"],
             "politicamente_exposta": pl.Series(list(PEP)).gather(population.pep),
         }
+    ).hstack(profile_columns(population, profile))
+    return values.select(
+        text("referencia"),
+        text("referencia_data"),
+        text("ativo"),
+        integer("idpessoa"),
+        *(text(name) for name in ("data_cad", "ativo_login", "situacao", "documento_tipo")),
+        *(text(name) for name in ("documento", "nome", *PROFILE_TEXT, "renda_familiar")),
+        # absent from some rows: consent never asked
+        optional_text("marketing_pos_venda", pl.col("marketing_pos_venda").is_not_null()),
+        text("rg"),
+        text("classificacao"),
+        *(text(name) for name in ("cep", "logradouro", "endereco", "bairro", "numero")),
+        *(text(name) for name in ("complemento", "estado", "cidade", "politicamente_exposta")),
+        *(text(name) for name in PEP_TEXT),
     )
-    members = []
-    for name in values.columns:
-        if name == "referencia":
-            continue
-        member = pl.lit(f', "{name}": "') + pl.col(name) + pl.lit('"')
-        if name == "marketing_pos_venda":  # absent from some rows: consent never asked
-            member = pl.when(pl.col(name).is_not_null()).then(member)
-        members.append(member)
-        if name == "ativo":  # idpessoa is the one integer, right after the envelope fields
-            members.append(pl.lit(', "idpessoa": ') + pl.col("referencia"))
-    row = pl.concat_str(
-        [pl.lit('{"referencia": "') + pl.col("referencia") + pl.lit('"'), *members, pl.lit("}")],
-        ignore_nulls=True,
-    )
-    return values.select(row.alias("row")).to_series()
 
 
-def page_text(page: int, rows: list[str] | pl.Series, total_rows: int) -> str:
-    """A CVDW page envelope around already-serialised rows (one row per line, for reading)."""
-    total_pages = max(1, -(-total_rows // ROWS_PER_PAGE))
-    body = ",\n".join(rows)
-    return (
-        f'{{"pagina": {page}, "registros": {len(rows)}, "total_de_registros": {total_rows}, '
-        f'"total_de_paginas": {total_pages}, "dados": [\n{body}\n]}}\n'
+def pessoas_rows(
+    population: Population, pessoas_changed_at: np.ndarray, profile: Profile
+) -> pl.Series:
+    """One JSON object per person: the final state, every person active."""
+    active = np.ones(len(population), dtype=bool)
+    return json_lines(pessoas_frame(population, profile, pessoas_changed_at, active))
+
+
+def pessoas_versions(
+    population: Population, profile: Profile, edits: PanelEdits, removed: np.ndarray
+) -> pl.DataFrame:
+    """Every person's final row and, for a panel edit of a `pessoas` field, the earlier version
+    (old value, dated by the last portal change) just before it."""
+    final = pessoas_frame(population, profile, edits.pessoas_changed_at, ~removed)
+    edited = edits.people[edits.in_pessoas]
+    before = edits.before.take(np.flatnonzero(edits.in_pessoas))
+    earlier = pessoas_frame(
+        population.take(edited, registration=before),
+        profile.take(edited),
+        edits.earlier_at[edits.in_pessoas],
+        ~removed[edited],
     )
+    frame = pl.concat(
+        [
+            earlier.with_columns(_person=edited, _version=0),
+            final.with_columns(_person=np.arange(len(population)), _version=1),
+        ]
+    )
+    return frame.sort("_person", "_version").drop("_person", "_version")

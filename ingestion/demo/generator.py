@@ -1,13 +1,12 @@
-"""Deterministic synthetic landing data: portal events and CRM `pessoas` pages.
+"""Deterministic synthetic demo data: portal event files, and the CRM sandbox dataset.
 
-People are generated in blocks of BLOCK_SIZE with a random stream per block, so memory stays
-bounded and the output depends only on (people, seed, until, defects). Month files are appended
-block after block; pages are numbered across blocks.
+People are generated in blocks of BLOCK_SIZE with random streams per block, so memory stays
+bounded and the output depends only on (people, seed, until, defects). Month files and CRM object
+files (one per object, see sandbox_files.py) are appended block after block.
 """
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -16,37 +15,43 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from ingestion.demo.brokers import broker_count
 from ingestion.demo.clock import SAO_PAULO, epoch_of_local, local_month
 from ingestion.demo.cpf import CpfSequence
-from ingestion.demo.crm import ROWS_PER_PAGE, page_text, pessoas_rows
+from ingestion.demo.crm_objects import CrmWorld, block_frames
 from ingestion.demo.defects import DEFECT_KINDS, defect_lines
 from ingestion.demo.events import event_frame
 from ingestion.demo.people import EVENTS_START, Population
+from ingestion.demo.sandbox_files import SandboxFiles
 from ingestion.demo.timeline import simulate
 
-BLOCK_SIZE = 25_000  # people per block (memory ~0.6 GB); a multiple of ROWS_PER_PAGE
+BLOCK_SIZE = 25_000  # people per block (memory ~0.6 GB)
 EVENTS_FILE_PATTERN = "eventos-*.jsonl"
 
-# Independent random streams per block, so that turning defects off leaves every valid event as is.
-_PEOPLE_STREAM, _DEFECTS_STREAM = 0, 1
+# Independent random streams per block, so that turning defects off leaves every valid row as is,
+# and the CRM objects leave the portal events as they were.
+_PEOPLE_STREAM, _DEFECTS_STREAM, _CRM_STREAM, _CRM_DEFECTS_STREAM = range(4)
+# Streams of the whole generation.
+_CPF_STREAM, _WORLD_STREAM, _SHARED_STREAM, _SHARED_DEFECTS_STREAM = range(4)
 
 
 @dataclass(frozen=True)
 class DemoSummary:
     """What was written, with the injected defects, so that a load can be reconciled:
-    event_lines = events_loadable + quarantined + duplicates (blank lines are not records)."""
+    event_lines = events_loadable + quarantined + duplicates (blank lines are not records), and per
+    CRM object, crm_rows = rows to load (versions included) + crm_defects."""
 
     people: int
     until: date
-    extraction_id: str
     event_lines: int
     events_loadable: int
     blank_lines: int
     event_files: int
-    pessoas_pages: int
     completed_updates: int
     change_entries: int
     defects: dict[str, int] = field(default_factory=dict)  # by quarantine reason; 'duplicate'
+    crm_rows: dict[str, int] = field(default_factory=dict)  # lines per object file
+    crm_defects: dict[str, int] = field(default_factory=dict)  # unkeyable lines among them
 
     @property
     def duplicates(self) -> int:
@@ -58,29 +63,27 @@ class DemoSummary:
 
     @property
     def files_written(self) -> int:
-        return self.event_files + self.pessoas_pages
+        return self.event_files + len(self.crm_rows)
 
 
 def today_in_sao_paulo() -> date:
     return datetime.now(SAO_PAULO).date()
 
 
-def extraction_id(until: date) -> str:
-    return f"extracao-{until:%Y%m%d}"
-
-
 def generate_demo_data(
     landing_dir: Path,
+    crm_dir: Path,
     people: int = 500,
     seed: int = 42,
     until: date | None = None,
     defects: bool = True,
     progress: Callable[[str], None] | None = None,
 ) -> DemoSummary:
-    """Writes portal event files and one CRM `pessoas` extraction under landing_dir.
+    """Writes portal event files under landing_dir/portal and the CRM sandbox dataset in crm_dir
+    (`<table>.jsonl` per CRM object; in the app, Settings().crm_sandbox_dir).
 
-    Replaces the generator's own earlier output (every portal/eventos-*.jsonl and the extraction
-    folder of the same id); nothing else in landing_dir is touched."""
+    Replaces the generator's own earlier output (every portal/eventos-*.jsonl and every object
+    file); nothing else in landing_dir or crm_dir is touched."""
     if people < 1:
         raise ValueError(f"people must be at least 1, got {people}")
     until = until or today_in_sao_paulo()
@@ -89,17 +92,23 @@ def generate_demo_data(
     report = progress or (lambda _message: None)
 
     portal_dir = Path(landing_dir) / "portal"
-    pages_dir = Path(landing_dir) / "crm" / "pessoas" / extraction_id(until)
-    _clear_previous_output(portal_dir, pages_dir)
+    _clear_previous_events(portal_dir)
+    sandbox = SandboxFiles(crm_dir)
 
     root = np.random.SeedSequence([seed, until.toordinal(), people])
-    cpfs = CpfSequence(np.random.default_rng(root.spawn(1)[0]), people)
-    last_month = int(local_month(np.array([_end_of(until)]))[0])
+    generation = [np.random.default_rng(s) for s in root.spawn(4)]
+    cpfs = CpfSequence(generation[_CPF_STREAM], people + broker_count(people))
+    until_end = _end_of(until)
+    world = CrmWorld.draw(generation[_WORLD_STREAM], people, cpfs, until, until_end)
+    shared_defects = generation[_SHARED_DEFECTS_STREAM] if defects else None
+    for table, frame in world.shared_frames(generation[_SHARED_STREAM], people).items():
+        sandbox.append(table, frame, shared_defects)
+    last_month = int(local_month(np.array([until_end]))[0])
     totals = _Totals()
     for block_start in range(0, people, BLOCK_SIZE):
         block_size = min(BLOCK_SIZE, people - block_start)
         block_seed = np.random.SeedSequence([seed, until.toordinal(), people, block_start])
-        streams = [np.random.default_rng(s) for s in block_seed.spawn(2)]
+        streams = [np.random.default_rng(s) for s in block_seed.spawn(4)]
         rng = streams[_PEOPLE_STREAM]
         population = Population.draw(rng, block_start, block_size, cpfs, until)
         activity = simulate(rng, population, until)
@@ -117,23 +126,26 @@ def generate_demo_data(
         totals.change_entries += activity.change_entries
         totals.months.update(_append_by_month(portal_dir, lines))
 
-        rows = pessoas_rows(population, activity.pessoas_changed_at)
-        totals.pages += _write_pages(pages_dir, rows, block_start, people)
+        crm_defects = streams[_CRM_DEFECTS_STREAM] if defects else None
+        for table, frame in block_frames(
+            streams[_CRM_STREAM], world, population, activity, block_start
+        ).items():
+            sandbox.append(table, frame, crm_defects)
         report(f"pessoas {block_start + block_size}/{people}")
 
     defect_counts = {kind: totals.defects.get(kind, 0) for kind in DEFECT_KINDS} if defects else {}
     return DemoSummary(
         people=people,
         until=until,
-        extraction_id=extraction_id(until),
         event_lines=totals.events_loadable + sum(defect_counts.values()),
         events_loadable=totals.events_loadable,
         blank_lines=totals.blank_lines,
         event_files=len(totals.months),
-        pessoas_pages=totals.pages,
         completed_updates=totals.completed_updates,
         change_entries=totals.change_entries,
         defects=defect_counts,
+        crm_rows=dict(sandbox.rows),
+        crm_defects=dict(sandbox.defects) if defects else {},
     )
 
 
@@ -141,7 +153,6 @@ def generate_demo_data(
 class _Totals:
     events_loadable: int = 0
     blank_lines: int = 0
-    pages: int = 0
     completed_updates: int = 0
     change_entries: int = 0
     months: set[int] = field(default_factory=set)
@@ -156,13 +167,10 @@ def _end_of(day: date) -> int:
     return epoch_of_local(day + timedelta(days=1)) - 1
 
 
-def _clear_previous_output(portal_dir: Path, pages_dir: Path) -> None:
+def _clear_previous_events(portal_dir: Path) -> None:
     portal_dir.mkdir(parents=True, exist_ok=True)
     for old in portal_dir.glob(EVENTS_FILE_PATTERN):
         old.unlink()
-    if pages_dir.exists():
-        shutil.rmtree(pages_dir)
-    pages_dir.mkdir(parents=True)
 
 
 def month_file_name(month: int) -> str:
@@ -178,15 +186,3 @@ def _append_by_month(portal_dir: Path, lines: pl.DataFrame) -> set[int]:
             part.select("line").write_csv(file, include_header=False, quote_style="never")
         months.add(int(month))
     return months
-
-
-def _write_pages(pages_dir: Path, rows: pl.Series, first_row: int, total_rows: int) -> int:
-    first_page = first_row // ROWS_PER_PAGE + 1
-    written = 0
-    for offset in range(0, len(rows), ROWS_PER_PAGE):
-        page_rows = rows.slice(offset, ROWS_PER_PAGE).to_list()
-        page = first_page + offset // ROWS_PER_PAGE
-        text = page_text(page, page_rows, total_rows)
-        (pages_dir / f"pagina-{page:05d}.json").write_text(text, encoding="utf-8", newline="\n")
-        written += 1
-    return written

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 
 import numpy as np
@@ -41,6 +41,15 @@ class Population:
 
     def __len__(self) -> int:
         return len(self.idpessoa)
+
+    def take(self, at: np.ndarray, registration: Registration | None = None) -> Population:
+        """The people at positions `at`, with their registration or the one given."""
+        values = {
+            f.name: getattr(self, f.name)[at] for f in fields(self) if f.name != "registration"
+        }
+        if registration is None:
+            registration = self.registration.take(at)
+        return Population(**values, registration=registration)
 
     @classmethod
     def draw(

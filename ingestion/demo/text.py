@@ -48,3 +48,14 @@ def random_uuids(rng: np.random.Generator, count: int) -> pl.Series:
     for start, end, source in ((0, 8, 0), (9, 13, 8), (14, 18, 12), (19, 23, 16), (24, 36, 20)):
         rows[:, start:end] = nibbles[:, source : source + end - start]
     return fixed_width_strings(rows)
+
+
+def money_text(cents: pl.Expr) -> pl.Expr:
+    """An amount in cents as the CRM's text: US decimal point, two decimals ("350000.00")."""
+    return (cents // 100).cast(pl.String) + pl.lit(".") + (cents % 100).cast(pl.String).str.zfill(2)
+
+
+def income_text(cents: pl.Expr, short_zero: pl.Expr) -> pl.Expr:
+    """An income as the CRM's text; not informed is "0" where short_zero, else "0.00"."""
+    zero = pl.when(short_zero).then(pl.lit("0")).otherwise(pl.lit("0.00"))
+    return pl.when(cents > 0).then(money_text(cents)).otherwise(zero)

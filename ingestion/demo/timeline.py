@@ -60,6 +60,7 @@ NO_ANSWER = 0.12  # prompted, then closed the portal without declining or comple
 class Activity:
     events: pl.DataFrame  # person (position in block), kind, at (epoch s), channel, changes
     pessoas_changed_at: np.ndarray  # last instant the CRM `pessoas` row changed
+    contatos_changed_at: np.ndarray  # last instant the first contact (celular, email) changed
     completed_updates: int
     change_entries: int
 
@@ -70,6 +71,7 @@ def simulate(rng: np.random.Generator, population: Population, until: date) -> A
     n = len(population)
     last_completed_day = np.full(n, -(10**9), dtype=np.int64)
     pessoas_changed_at = population.registered_at.copy()
+    contatos_changed_at = population.registered_at.copy()
     frames: list[pl.DataFrame] = []
     log = ChangeLog()
     for ordinal in range(logins.shape[1]):
@@ -97,12 +99,15 @@ def simulate(rng: np.random.Generator, population: Population, until: date) -> A
 
         completers = prompted[completes]
         completed_at = prompt_at[completes] + rng.integers(40, 901, len(completers))
-        update_ids, touched = complete_updates(population.registration, rng, completers, log)
+        update_ids, touched, touched_contact = complete_updates(
+            population.registration, rng, completers, log
+        )
         frames.append(
             _events(completers, COMPLETED, completed_at, prompt_channel[completes], update_ids)
         )
         last_completed_day[completers] = local_day(completed_at)
         pessoas_changed_at[completers[touched]] = completed_at[touched]
+        contatos_changed_at[completers[touched_contact]] = completed_at[touched_contact]
 
     nobody = np.zeros(0, dtype=np.int64)
     events = pl.concat(frames) if frames else _events(nobody, LOGIN, nobody, nobody)
@@ -110,7 +115,13 @@ def simulate(rng: np.random.Generator, population: Population, until: date) -> A
     events = events.join(changes.select("update", "changes"), on="update", how="left").drop(
         "update"
     )
-    return Activity(events, pessoas_changed_at, log.updates, int(changes["entries"].sum()))
+    return Activity(
+        events,
+        pessoas_changed_at,
+        contatos_changed_at,
+        log.updates,
+        int(changes["entries"].sum()),
+    )
 
 
 def _events(

@@ -101,9 +101,10 @@ class ChangeLog:
 
 def complete_updates(
     reg: Registration, rng: np.random.Generator, at: np.ndarray, log: ChangeLog
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Applies one completed update to each person at positions `at` (distinct positions).
-    Returns the update ids (for ChangeLog.render) and whether each touched the `pessoas` row."""
+    Returns the update ids (for ChangeLog.render) and whether each touched the `pessoas` row and
+    the contact row (celular, email)."""
     n = len(at)
     update_ids = log.updates + np.arange(n, dtype=np.int64)
     log.updates += n
@@ -132,6 +133,7 @@ def complete_updates(
     )
 
     touched = np.zeros(n, dtype=bool)
+    touched_contact = np.zeros(n, dtype=bool)
     for field in fields.TRACKED_FIELDS:
         positions = np.flatnonzero(real[field] | formatting[field])
         if not len(positions):
@@ -150,7 +152,19 @@ def complete_updates(
         log.record(field, update_ids[positions], before, reg.take(people))
         if field in fields.PESSOAS_FIELDS:
             touched[positions] = True
-    return update_ids, touched
+        else:
+            touched_contact[positions] = True
+    return update_ids, touched, touched_contact
+
+
+def edit_for_real(
+    field: str, reg: Registration, rng: np.random.Generator, people: np.ndarray
+) -> None:
+    """A real edit of `field` for each of `people` (distinct positions), in place, as a CRM panel
+    user would make it: no move, so a CEP or an address is corrected rather than replaced."""
+    n = len(people)
+    yes, no = np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
+    _edit(field, reg, rng, people, real=yes, move=no, new_city=reg.city[people])
 
 
 def _name_has_accents(reg: Registration, at: np.ndarray) -> np.ndarray:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import psutil
 
+from ingestion.crm.objects import OBJECTS
 from ingestion.settings import Settings
 
 EVENTS_PER_PERSON = 14.6  # what the demo generator yields on average (its timeline's settings)
@@ -121,7 +122,7 @@ def _pipeline(settings: Settings, sampler: MemorySampler, label: str, load_date:
         [
             stage(
                 "ingest",
-                ["portal__eventos", "crm__pessoas"],
+                ["portal__eventos", *(f"crm__{obj.table}" for obj in OBJECTS)],
                 sum(meta["records_in"] for meta in sources.values()),
             ),
             stage("dbt build", [DBT_STEP], mart_rows),
@@ -175,7 +176,9 @@ def run_bench(events: int, data_dir: Path, progress: Callable[[str], None]) -> d
 
         def generate() -> int:
             nonlocal summary
-            summary = generate_demo_data(settings.landing_dir, people=people, until=until)
+            summary = generate_demo_data(
+                settings.landing_dir, settings.crm_sandbox_dir, people=people, until=until
+            )
             return summary.event_lines
 
         generated = _timed(sampler, generate, "generate")
@@ -193,7 +196,12 @@ def run_bench(events: int, data_dir: Path, progress: Callable[[str], None]) -> d
 
         def generate_increment() -> int:
             extra = generate_demo_data(
-                staging, people=increment_people, seed=4242, until=until, defects=False
+                staging,
+                staging / "crm",  # only the new events are added; the CRM stays as it is
+                people=increment_people,
+                seed=4242,
+                until=until,
+                defects=False,
             )
             target = settings.landing_dir / "portal" / "incremento-1"
             shutil.move(staging / "portal", target)

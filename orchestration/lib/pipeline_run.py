@@ -84,12 +84,16 @@ def _step_timings(log_entries) -> tuple[list[StepTiming], list[str]]:
     return steps, failures
 
 
-def run_pipeline(settings: Settings, load_date: str, full_refresh: bool = False) -> PipelineOutcome:
-    """Run the pipeline job in this process for one load date; record its summary."""
+def run_pipeline(
+    settings: Settings, load_date: str, full_refresh: bool = False, crm_sweep: bool = False
+) -> PipelineOutcome:
+    """Run the pipeline job in this process for one load date; record its summary. crm_sweep:
+    every CRM object is pulled whole (as the weekly schedule does), not from its cursor."""
     prepare_environment(settings)
     from dagster import DagsterInstance
 
     from orchestration.definitions import PIPELINE_JOB, defs
+    from orchestration.defs.crm.assets import SWEEP_TAG
 
     run_config = {
         "ops": {DBT_STEP: {"config": {"full_refresh": full_refresh}}},
@@ -102,6 +106,7 @@ def run_pipeline(settings: Settings, load_date: str, full_refresh: bool = False)
             run_config=run_config,
             instance=instance,
             partition_key=load_date,
+            tags={SWEEP_TAG: "true"} if crm_sweep else None,
             raise_on_error=False,
         )
         steps, failures = _step_timings(instance.all_logs(result.run_id))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -76,23 +76,30 @@ def publications(tmp_path_factory: pytest.TempPathFactory) -> dict:
         patch.setenv("DAGSTER_HOME", str(data_dir / "dagster"))
         settings = Settings()
         prepare_environment(settings)
-        generate_demo_data(staging, people=150, seed=3, until=date(2026, 11, 27))
+        generate_demo_data(
+            staging, settings.crm_sandbox_dir, people=150, seed=3, until=date(2026, 11, 27)
+        )
         curated_landing(settings.landing_dir)
         event_files = sorted((staging / "portal").glob("*.jsonl"))
         (settings.landing_dir / "portal").mkdir(parents=True, exist_ok=True)
-        shutil.copytree(staging / "crm", settings.landing_dir / "crm", dirs_exist_ok=True)
 
         def load(files: list[Path], load_date: str, engines: tuple[str, ...], **options) -> None:
             for path in files:
                 shutil.copy(path, settings.landing_dir / "portal" / path.name)
+            # The CRM as it was at the end of the day before the load; the sandbox's clock is not
+            # ours, so the CRM is swept whole instead of pulled from a cursor.
+            patch.setenv(
+                "ALICERCE_SANDBOX_CLOCK",
+                f"{date.fromisoformat(load_date) - timedelta(days=1)} 23:59:59",
+            )
             for engine in engines:
                 patch.setenv("ALICERCE_ENGINE", engine)
-                outcome = run_pipeline(Settings(), load_date, **options)
+                outcome = run_pipeline(Settings(), load_date, crm_sweep=True, **options)
                 assert outcome.success, f"pipeline failed on {engine}: {outcome.failures}"
                 published[engine] = current_publication(settings.published_dir)
 
         half = len(event_files) // 2
-        load(event_files[:half], "2026-11-26", ("duckdb", "spark"))
+        load(event_files[:half], "2026-06-02", ("duckdb", "spark"))
         load(event_files[half:], LOAD_DATE, ("duckdb", "spark"))
         published["incremental_duckdb"] = published["duckdb"]
         load([], LOAD_DATE, ("duckdb",), full_refresh=True)
