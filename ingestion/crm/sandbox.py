@@ -85,24 +85,41 @@ class _Limit:
 
 
 class _Rows:
-    """One object's file, indexed: (referencia, referencia_data, line), reread when it changes."""
+    """One object's file, indexed by referencia_data and reread when it changes. What a page
+    request sees (latest versions at the clock, changed since the cursor) is kept for the next
+    pages of the same pull."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._stamp: tuple[int, int] | None = None
-        self._frame = pl.DataFrame(schema={"referencia": pl.String, "data": pl.String})
+        self._frame = _EMPTY
+        self._visible: dict[tuple[int, str | None], pl.DataFrame] = {}
         self._lock = threading.Lock()
 
-    def frame(self) -> pl.DataFrame:
+    def visible(self, clock: str, since: str | None) -> pl.DataFrame:
         with self._lock:
-            if not self.path.exists():
-                return self._frame.clear().with_columns(line=pl.lit("", pl.String))
-            stat = self.path.stat()
-            stamp = (stat.st_mtime_ns, stat.st_size)
-            if stamp != self._stamp:
-                self._frame = _read_rows(self.path)
-                self._stamp = stamp
-            return self._frame
+            self._reload()
+            # Rows are sorted by referencia_data: those at or before the clock are a prefix.
+            known = self._frame["data"].search_sorted(clock, side="right")
+            key = (int(known), since)
+            if key not in self._visible:
+                if len(self._visible) > 8:
+                    self._visible.clear()
+                self._visible[key] = visible_rows(self._frame.head(key[0]), since)
+            return self._visible[key]
+
+    def _reload(self) -> None:
+        if not self.path.exists():
+            self._frame, self._stamp, self._visible = _EMPTY, None, {}
+            return
+        stat = self.path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        if stamp != self._stamp:
+            self._frame = _read_rows(self.path).sort("data", maintain_order=True)
+            self._stamp, self._visible = stamp, {}
+
+
+_EMPTY = pl.DataFrame(schema={"referencia": pl.String, "data": pl.String, "line": pl.String})
 
 
 def _read_rows(path: Path) -> pl.DataFrame:
@@ -125,13 +142,10 @@ def _read_rows(path: Path) -> pl.DataFrame:
     )
 
 
-def visible_rows(frame: pl.DataFrame, clock: str, since: str | None) -> pl.DataFrame:
-    """The latest version of each row at the clock, changed at or after `since`, in page order."""
-    latest = (
-        frame.filter(pl.col("data") <= clock)
-        .sort("data")
-        .unique("referencia", keep="last", maintain_order=True)
-    )
+def visible_rows(known: pl.DataFrame, since: str | None) -> pl.DataFrame:
+    """The latest version of each row among those known (sorted by referencia_data), changed at
+    or after `since`, in page order."""
+    latest = known.unique("referencia", keep="last", maintain_order=True)
     if since is not None:
         latest = latest.filter(pl.col("data") >= since)
     return latest.sort(["data", "referencia"])
@@ -180,7 +194,7 @@ class _Handler(BaseHTTPRequestHandler):
         if config.page_delay_seconds:
             time.sleep(config.page_delay_seconds)
         clock = config.clock or datetime.now(SAO_PAULO).strftime("%Y-%m-%d %H:%M:%S")
-        served = visible_rows(rows.frame(), clock, since)
+        served = rows.visible(clock, since)
         total = served.height
         page = served.slice((pagina - 1) * per_page, per_page)["line"].to_list()
         body = (
