@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ingestion.settings import PROJECT_ROOT, get_settings
@@ -21,6 +22,14 @@ from orchestration.lib.load_date import today_in_sao_paulo
 
 app = typer.Typer(help="Alicerce: the incorporadora's analytics warehouse.", no_args_is_help=True)
 console = Console(stderr=True, width=max(120, shutil.get_terminal_size().columns))
+
+
+def _progress(message: str) -> None:
+    console.print(f"[dim]{escape(message)}[/dim]")  # escaped: messages hold [brackets]
+
+
+def _bench_progress(message: str) -> None:
+    console.print(f"[bold]bench[/bold]: {escape(message)}")
 
 
 @app.command("demo-data")
@@ -49,7 +58,7 @@ def demo_data(
         seed=seed,
         until=date.fromisoformat(until) if until else None,
         defects=defects,
-        progress=lambda message: console.print(f"[dim]{message}[/dim]"),
+        progress=_progress,
     )
     console.print(
         f"[green]demo data[/green] in {settings.landing_dir} (until {summary.until}): "
@@ -178,9 +187,7 @@ def quarantine_replay(
             raise typer.BadParameter(f"choose among {sorted(SOURCES)}", param_hint="--source")
     resolved_date = _load_date(load_date)
     try:
-        results = replay_quarantine(
-            settings, resolved_date, tables, lambda message: console.print(f"[dim]{message}[/dim]")
-        )
+        results = replay_quarantine(settings, resolved_date, tables, _progress)
     except ContractError as error:
         console.print(f"[red]invalid contract[/red]: {error}")
         raise typer.Exit(2) from error
@@ -235,7 +242,7 @@ def crm_pull(
                 settings,
                 obj.table,
                 resolved_date,
-                lambda message: console.print(f"[dim]{message}[/dim]"),
+                _progress,
                 sweep=varredura,
             )
         except CrmPullFailed as error:
@@ -264,9 +271,7 @@ def crm_bench(
     from orchestration.lib.bench_crm import REAL_LIMIT, run_crm_bench
 
     folder = (data_dir or get_settings().data_dir / "bench" / f"crm-{people}").resolve()
-    results = run_crm_bench(
-        people, folder, lambda message: console.print(f"[bold]bench[/bold]: {message}")
-    )
+    results = run_crm_bench(people, folder, _bench_progress)
     table = Table(title=f"alicerce crm bench: {people:,} people")
     for column in ("object", "pages", "rows", "pull s", "pages/s", "rows/s", "load s"):
         table.add_column(column, justify="left" if column == "object" else "right")
@@ -305,9 +310,7 @@ def bench(
 
     folder = (data_dir or get_settings().data_dir / "bench" / str(events)).resolve()
     os.environ["ALICERCE_DATA_DIR"] = str(folder)  # what the pipeline's assets will read
-    results = run_bench(
-        events, folder, lambda message: console.print(f"[bold]bench[/bold]: {message}")
-    )
+    results = run_bench(events, folder, _bench_progress)
     table = Table(title=f"alicerce bench: {results['events_generated']:,} events")
     for column in ("run", "stage", "rows", "seconds", "rows/s", "peak MB"):
         table.add_column(column, justify="left" if column in ("run", "stage") else "right")
