@@ -9,7 +9,11 @@ prepare_environment(get_settings())
 ensure_dbt_manifest()
 
 # The modules below need the manifest.
-from orchestration.defs.crm.assets import crm_assets, crm_freshness_checks  # noqa: E402
+from orchestration.defs.crm.assets import (  # noqa: E402
+    crm_assets,
+    crm_freshness_checks,
+    crm_varreduras,
+)
 from orchestration.defs.crm.schedules import varredura_semanal  # noqa: E402
 from orchestration.defs.dbt.assets import alicerce_dbt_models, dbt_resource  # noqa: E402
 from orchestration.defs.pipeline.jobs import PIPELINE_JOB, pipeline, verificar_frescor  # noqa: E402
@@ -21,7 +25,7 @@ from orchestration.defs.publish.assets import publicacao, publicacao_frescor  # 
 __all__ = ["PIPELINE_JOB", "defs"]
 
 defs = dg.Definitions(
-    assets=[portal_eventos, *crm_assets, alicerce_dbt_models, publicacao],
+    assets=[portal_eventos, *crm_assets, crm_varreduras, alicerce_dbt_models, publicacao],
     asset_checks=[portal_eventos_frescor, *crm_freshness_checks, publicacao_frescor],
     jobs=[pipeline, verificar_frescor],
     schedules=[diario, frescor_de_hora_em_hora, varredura_semanal],

@@ -2,11 +2,15 @@
 
 from collections.abc import Callable, Mapping
 
+import dagster as dg
+
+from ingestion import lake
 from ingestion.accounting import IngestReport
 from ingestion.crm.load import pull_and_ingest
 from ingestion.crm.objects import OBJECTS, CrmObject
 from ingestion.crm.pages import SOURCE
-from ingestion.settings import Settings
+from ingestion.crm.pull import SWEEPS_SCHEMA, SWEEPS_TABLE, last_complete_sweep
+from ingestion.settings import Settings, get_settings
 from orchestration.lib.ingest_asset import ingestion_asset
 
 # A run tagged with this pulls every row of each object instead of the changes since the last
@@ -35,3 +39,25 @@ CRM_ASSETS = [
 ]
 crm_assets = [asset for asset, _ in CRM_ASSETS]
 crm_freshness_checks = [check for _, check in CRM_ASSETS]
+
+
+@dg.asset(
+    key=dg.AssetKey([SOURCE, SWEEPS_TABLE]),
+    deps=[dg.AssetKey([SOURCE, obj.table]) for obj in OBJECTS],
+    group_name=SOURCE,
+    kinds={"python", "parquet"},
+    description=(
+        "What each CRM object's last complete sweep saw (raw/crm/varreduras, written by the "
+        "sweeps themselves): staging marks rows the CRM no longer lists."
+    ),
+)
+def crm_varreduras() -> dg.MaterializeResult:
+    settings = get_settings()
+    lake.ensure_schema_file(settings.raw_dir, SOURCE, SWEEPS_TABLE, SWEEPS_SCHEMA)
+    last = {obj.table: last_complete_sweep(settings.state_db, obj.table) for obj in OBJECTS}
+    return dg.MaterializeResult(
+        metadata={
+            f"ultima_varredura_{table}": at.isoformat() if at else "nunca"
+            for table, at in last.items()
+        }
+    )

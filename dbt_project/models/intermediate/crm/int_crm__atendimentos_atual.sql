@@ -1,0 +1,20 @@
+{#- The current state of each CRM `atendimentos` row: its latest version per referencia (by the CRM's
+    referencia_data, then load). Soft-deleted rows stay, with `excluido`: downstream decides.
+    A table, rebuilt every run. -#}
+{{ config(materialized='table', file_format='parquet') }}
+
+with
+
+versoes as (
+    select * from {{ ref('stg_crm__atendimentos') }}
+),
+
+atual as (
+    {{ alicerce.ultima_versao('versoes', 'referencia') }}
+),
+
+com_removidos as (
+    {{ alicerce.marcar_removidos('atual', 'atendimentos') }}
+)
+
+select * from com_removidos
