@@ -135,6 +135,7 @@
 
 {#- Lineage, with the load date last (the partition column on Spark). -#}
 {% macro crm_linhagem() -%}
+    content_hash,
     source_file,
     line_no,
     ingested_at,

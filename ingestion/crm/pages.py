@@ -1,6 +1,7 @@
 """CRM pages (CVDW envelopes, saved as received in landing/crm/<table>/) -> raw Parquet.
 
-Rows are versions keyed by (referencia, referencia_data) (DESIGN.md, "Input accounting"). Every
+Rows are versions keyed by (referencia, referencia_data) and their content (DESIGN.md, "Input
+accounting"). Every
 value is kept as text, as the API sends most of them, except the object's id; staging parses.
 A row that is not an object, or lacks its key or id, goes to quarantine with the reason. Pages and
 rows are judged in DuckDB, a batch of pages per statement. The CPF keyed hash is computed by a
@@ -28,7 +29,10 @@ from ingestion.landing import FileOutcome, PendingFile, ingest_new_files, write_
 from ingestion.settings import Settings
 
 SOURCE = "crm"
-KEY = ["referencia", "referencia_data"]
+# A version is the row's key and its content: a row that changes without its referencia_data
+# moving (child objects keep their creation date; a sweep brings such changes) is a new version,
+# never a conflict. An exact repeat is a duplicate.
+VERSION_KEY = ["referencia", "referencia_data", "content_hash"]
 # A row field becomes a lake column when its name is a plain identifier (every CVDW field is).
 _COLUMN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 _GENERATED = {"cpf_hash", "content_hash", "source_file", "line_no", "ingested_at", "file_no",
@@ -118,7 +122,9 @@ def judge_rows(
     )
     if not obj.cpf_field:
         con.execute("alter table valid drop column cpf_hash")
-    dedup.classify(con, "valid", KEY, lake.table_glob(settings.raw_dir, SOURCE, obj.table))
+    dedup.classify(
+        con, "valid", VERSION_KEY, lake.table_glob(settings.raw_dir, SOURCE, obj.table)
+    )
 
 
 def _quoted(name: str) -> str:
@@ -131,11 +137,8 @@ def loaded_sql(ingested_at: datetime) -> str:
         from classified where outcome = 'loaded'"""
 
 
-REJECTED_SQL = """
-    select file_no, line_no, reason, content from rejected
-    union all
-    select file_no, line_no, 'conflict:referencia', _content from classified
-    where outcome = 'conflict'"""
+# Versions never conflict (VERSION_KEY holds the content): only rejected rows go to quarantine.
+REJECTED_SQL = "select file_no, line_no, reason, content from rejected"
 
 
 def ingest_batch(

@@ -43,6 +43,7 @@ def test_report_columns_and_types(pipeline_run):
         ("alterado_em", "TIMESTAMP"),
         ("data_local", "DATE"),
         ("origem", "VARCHAR"),
+        ("data_detectada", "BOOLEAN"),
     ]
 
 

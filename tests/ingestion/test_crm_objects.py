@@ -23,6 +23,12 @@ def test_dbt_knows_every_crm_object():
     assert [name for name in quarantine if name.startswith("crm_")] == [f"crm_{t}" for t in tables]
     raw = _source_tables("models/staging/crm/_crm__sources.yml", "crm")
     assert set(tables) <= set(raw)
+    mart = yaml.safe_load(
+        (DBT / "models/marts/qualidade/quarentena.yml").read_text(encoding="utf-8")
+    )
+    (fonte,) = [c for c in mart["models"][0]["columns"] if c["name"] == "fonte"]
+    (accepted,) = [t["accepted_values"] for t in fonte["data_tests"] if "accepted_values" in t]
+    assert accepted["arguments"]["values"] == ["portal/eventos", *(f"crm/{t}" for t in tables)]
 
 
 def test_every_object_keeps_its_id_as_an_integer_and_the_rest_as_text():

@@ -170,7 +170,7 @@ def test_a_quarantined_record_already_in_the_lake_leaves_as_a_duplicate(quaranti
 def test_crm_rows_are_rejudged_and_an_unreadable_page_stays(settings: Settings):
     pages = settings.landing_dir / "crm" / "pessoas" / "extracao-1"
     row = {"referencia": "7", "referencia_data": "2026-11-01 10:00:00", "idpessoa": 7}
-    write_pessoas_page(pages / "pagina-00001.json", [row, {**row, "nome": "outro"}])
+    write_pessoas_page(pages / "pagina-00001.json", [row, {"referencia": "8", "idpessoa": 8}])
     (pages / "pagina-00002.json").write_text("{truncated")
     assert ingest_pages(settings, "pessoas", LOAD_DATE).quarantined == 2
 

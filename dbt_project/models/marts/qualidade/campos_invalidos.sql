@@ -5,6 +5,7 @@
     build). A new staging model with flags goes in this list. -#}
 {%- set modelos = [
     ('stg_crm__pessoas', 'crm/pessoas'),
+    ('stg_crm__pessoas_contatos', 'crm/pessoas_contatos'),
     ('stg_crm__reservas', 'crm/reservas'),
     ('stg_crm__reservas_idlead', 'crm/reservas'),
     ('stg_crm__reservas_condicoes', 'crm/reservas_condicoes'),

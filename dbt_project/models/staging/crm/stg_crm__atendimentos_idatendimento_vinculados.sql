@@ -15,6 +15,7 @@ elementos as (
         idatendimento,
         referencia,
         referencia_data_utc,
+        content_hash,
         data_carga,
         {{ alicerce.crm_explodir_lista('idatendimento_vinculados', 'idatendimento_vinculado') }}
     from atendimentos
@@ -26,6 +27,7 @@ parsed as (
         idatendimento,
         referencia,
         referencia_data_utc,
+        content_hash,
         cast(posicao + 1 as int) as posicao,
         {{ alicerce.crm_campo(
             'idatendimento_vinculado_texto', 'inteiro', 'idatendimento_vinculado') }},

@@ -14,6 +14,7 @@ elementos as (
         idatendimento,
         referencia,
         referencia_data_utc,
+        content_hash,
         data_carga,
         {{ alicerce.crm_explodir_lista('idunidade', 'idunidade') }}
     from atendimentos
@@ -25,6 +26,7 @@ parsed as (
         idatendimento,
         referencia,
         referencia_data_utc,
+        content_hash,
         cast(posicao + 1 as int) as posicao,
         {{ alicerce.crm_campo('idunidade_texto', 'inteiro', 'idunidade') }},
         data_carga

@@ -14,6 +14,7 @@ elementos as (
         idpesquisa,
         referencia,
         referencia_data_utc,
+        content_hash,
         data_carga,
         {{ alicerce.crm_explodir_lista('ids_perguntas', 'idpergunta') }}
     from pesquisas
@@ -25,6 +26,7 @@ parsed as (
         idpesquisa,
         referencia,
         referencia_data_utc,
+        content_hash,
         cast(posicao + 1 as int) as posicao,
         {{ alicerce.crm_campo('idpergunta_texto', 'inteiro', 'idpergunta') }},
         data_carga

@@ -35,6 +35,7 @@ parsed as (
         {{ alicerce.compor_endereco(
             "coalesce(nullif(trim(logradouro), ''), endereco)",
             'numero', 'complemento', 'bairro', 'cidade', 'estado') }} as endereco_completo,
+        content_hash,
         ingested_at,
         cast(dt as date) as data_carga
     from source

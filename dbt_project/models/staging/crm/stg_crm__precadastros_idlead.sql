@@ -14,6 +14,7 @@ elementos as (
         idprecadastro,
         referencia,
         referencia_data_utc,
+        content_hash,
         data_carga,
         {{ alicerce.crm_explodir_lista('idlead', 'idlead') }}
     from precadastros
@@ -25,6 +26,7 @@ parsed as (
         idprecadastro,
         referencia,
         referencia_data_utc,
+        content_hash,
         cast(posicao + 1 as int) as posicao,
         {{ alicerce.crm_campo('idlead_texto', 'inteiro', 'idlead') }},
         data_carga

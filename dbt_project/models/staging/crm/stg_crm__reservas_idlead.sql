@@ -14,6 +14,7 @@ elementos as (
         idreserva,
         referencia,
         referencia_data_utc,
+        content_hash,
         data_carga,
         {{ alicerce.crm_explodir_lista('idlead', 'idlead') }}
     from reservas
@@ -25,6 +26,7 @@ parsed as (
         idreserva,
         referencia,
         referencia_data_utc,
+        content_hash,
         cast(posicao + 1 as int) as posicao,
         {{ alicerce.crm_campo('idlead_texto', 'inteiro', 'idlead') }},
         data_carga
