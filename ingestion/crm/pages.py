@@ -122,9 +122,7 @@ def judge_rows(
     )
     if not obj.cpf_field:
         con.execute("alter table valid drop column cpf_hash")
-    dedup.classify(
-        con, "valid", VERSION_KEY, lake.table_glob(settings.raw_dir, SOURCE, obj.table)
-    )
+    dedup.classify(con, "valid", VERSION_KEY, lake.table_glob(settings.raw_dir, SOURCE, obj.table))
 
 
 def _quoted(name: str) -> str:
