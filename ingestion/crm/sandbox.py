@@ -123,6 +123,8 @@ _EMPTY = pl.DataFrame(schema={"referencia": pl.String, "data": pl.String, "line"
 
 
 def _read_rows(path: Path) -> pl.DataFrame:
+    if path.stat().st_size < 4096 and not path.read_bytes().strip():  # an object with no rows
+        return _EMPTY
     lines = pl.read_csv(
         path,
         has_header=False,
@@ -159,6 +161,12 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        try:
+            self._answer()
+        except Exception as exc:  # a broken dataset file: say so, as a server would
+            self._send(500, {"erro": f"{type(exc).__name__}: {exc}"})
+
+    def _answer(self) -> None:
         config = self.server.config
         url = urlsplit(self.path)
         rows = self.server.rows.get(url.path.removeprefix(BASE_PATH).strip("/"))

@@ -106,6 +106,14 @@ def local_time(delta: timedelta = timedelta()) -> str:
     return (datetime.now(SAO_PAULO) + delta).strftime("%Y-%m-%d %H:%M:%S")
 
 
+def test_an_object_with_no_rows_pulls_one_empty_page(settings: Settings):
+    settings.crm_sandbox_dir.mkdir(parents=True)
+    (settings.crm_sandbox_dir / f"{TABLE}.jsonl").write_text("")
+    outcomes, report = pull_and_ingest(settings, TABLE, LOAD_DATE)
+    assert [(o.complete, o.pages, o.rows) for o in outcomes] == [(True, 1, 0)]
+    assert report.records_in == 0 and lake_rows(settings) == []
+
+
 def test_the_next_pull_asks_from_the_last_start_minus_the_overlap(settings: Settings, monkeypatch):
     sandbox = settings.crm_sandbox_dir
     old = [imobiliaria(n) for n in range(1, 11)]
