@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import time
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,6 +13,7 @@ import dagster as dg
 import pytest
 
 from ingestion import state
+from ingestion.crm.objects import OBJECTS
 from ingestion.settings import Settings
 from orchestration.definitions import defs
 from orchestration.defs.pipeline.jobs import FRESHNESS_JOB
@@ -83,6 +85,17 @@ def test_freshness_checks_fail_as_warnings_and_reach_the_run_summary(
     state.record_files(settings.state_db, "crm", "pessoas", "2026-11-01", [stale])
     state.record_files(settings.state_db, "portal", "eventos", "2026-11-27", [fresh])
     state.record_publication(settings.state_db, "alicerce-x.duckdb", now.replace(tzinfo=None), "r")
+    # The other CRM objects' last pulls completed just now, with nothing new: fresh all the same.
+    with closing(state.connect(settings.state_db)) as conn, conn:
+        conn.executemany(
+            """insert into crm_pulls (pull_id, table_name, mode, started_at, pages_done, rows,
+               status, finished_at) values (?, ?, 'incremental', ?, 1, 0, 'complete', ?)""",
+            [
+                (f"p-{obj.table}", obj.table, now.isoformat(), now.isoformat())
+                for obj in OBJECTS
+                if obj.table != "pessoas"
+            ],
+        )
     # crm/pessoas brought data just now too, but its limit is zero hours: late already.
     monkeypatch.setenv(
         "ALICERCE_MAX_AGE_HOURS", '{"portal/eventos": 26, "crm/pessoas": 0, "publicacao": 26}'
@@ -93,6 +106,7 @@ def test_freshness_checks_fail_as_warnings_and_reach_the_run_summary(
     assert freshness_evaluations(result) == {
         "portal/eventos": (True, "WARN"),
         "crm/pessoas": (False, "WARN"),
+        **{obj.source_table: (True, "WARN") for obj in OBJECTS if obj.table != "pessoas"},
         "publicacao": (True, "WARN"),
     }
     summary = _summary(result, full_refresh=False)
