@@ -207,3 +207,42 @@
     left join {{ ref('stg_crm__varreduras') }} as vista
         on vista.pull_id = ultima.pull_id and vista.referencia = atual.referencia
 {%- endmacro %}
+
+{#- The body of a list model: one row per element of `lista` (a comma-separated id list held
+    as text) in each version of `versoes` (a staging model), keyed like the version, with the
+    element as an integer `elemento` (NULL plus `<elemento>_invalido` when not one) and its
+    1-based `posicao`. Empty elements ("1,,2") are left out. -#}
+{% macro crm_lista_de_ids(versoes, id_objeto, lista, elemento) -%}
+with
+
+versoes as (
+    select * from {{ versoes }}
+),
+
+elementos as (
+    select
+        {{ id_objeto }},
+        referencia,
+        referencia_data_utc,
+        content_hash,
+        data_carga,
+        {{ alicerce.crm_explodir_lista(lista, elemento) }}
+    from versoes
+    where {{ lista }} is not null
+),
+
+parsed as (
+    select
+        {{ id_objeto }},
+        referencia,
+        referencia_data_utc,
+        content_hash,
+        cast(posicao + 1 as int) as posicao,
+        {{ alicerce.crm_campo(elemento ~ '_texto', 'inteiro', elemento) }},
+        data_carga
+    from elementos
+    where {{ alicerce.crm_texto(elemento ~ '_texto') }} is not null
+)
+
+select * from parsed
+{%- endmacro %}

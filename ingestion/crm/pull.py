@@ -82,7 +82,7 @@ def pull_object(
         # Its cursor is of the other granularity (the setting changed because the tenant refused
         # it): resuming would fail again. Its pages stay; a new pull asks again from the cursor.
         progress(f"crm/{obj.table}: abandoning pull {unfinished.pull_id} ({unfinished.since!r})")
-        _finish(settings.state_db, unfinished, "abandoned")
+        _finish(settings.state_db, unfinished, "abandoned", None)
         unfinished = None
     if unfinished is not None:
         progress(
@@ -159,7 +159,7 @@ def _run(
         error = str(exc)
     if error is None and pull.mode == SWEEP:
         record_sweep(settings, obj, pull, folder)
-    _finish(settings.state_db, pull, error)
+    _finish(settings.state_db, pull, "complete" if error is None else "failed", error)
     return PullOutcome(
         obj.table, pull.pull_id, pull.mode, resumed, pages, rows, time.monotonic() - began, error
     )
@@ -238,8 +238,7 @@ def _checkpoint(db_path: Path, pull: Pull) -> None:
         )
 
 
-def _finish(db_path: Path, pull: Pull, error: str | None) -> None:
-    status = "complete" if error is None else "abandoned" if error == "abandoned" else "failed"
+def _finish(db_path: Path, pull: Pull, status: str, error: str | None) -> None:
     with closing(state.connect(db_path)) as conn, conn:
         conn.execute(
             "update crm_pulls set status=?, error=?, finished_at=? where pull_id=?",
