@@ -1,11 +1,11 @@
-"""Entry point of the dashboards (`streamlit run dashboards/app.py`): navigation only.
+"""Entry point of the dashboards (`streamlit run dashboards/app.py`): login, then navigation.
 
-Which pages each role sees is decided in `dashboards/navegacao.py`.
+Who may log in is `dashboards/sessao.py`; which pages each role sees, `dashboards/navegacao.py`.
 """
 
 import streamlit as st
 
-from dashboards import data_access
+from dashboards import data_access, sessao
 from dashboards.formatacao import data_hora_br
 from dashboards.navegacao import secoes
 
@@ -19,6 +19,9 @@ def _rodape() -> None:
 
 
 st.set_page_config(page_title="Alicerce", layout="wide")
-navegacao = st.navigation(secoes())
+usuario = sessao.exigir_login()
+if usuario is None:
+    st.stop()
+navegacao = st.navigation(secoes(usuario))
 _rodape()
 navegacao.run()

@@ -3,22 +3,27 @@
 Pages call the functions below and never open DuckDB, SQLite or build file paths themselves, so the
 rules that protect the data live here once:
 
+- every function that reads personal data takes the logged-in user (`sessao.usuario()`) and
+  applies the rules of `dashboards/politica.py`: the pages the role may open (AcessoNegado
+  otherwise), the row scope (a corretor reads only their clients, an imobiliária its brokers'
+  clients, from `marts.carteira_clientes`) and the masking of personal data;
+- a reveal of masked data and every export write an audit row to the state database (the only
+  write the dashboards make), which the gestor reads on the "Auditoria" page;
 - every query opens the current publication read-only and closes it afterwards, so the pipeline
   can publish at any time and the dashboards never hold a lock;
 - the `CURRENT` pointer is re-read on every call, so a new publication shows up without a restart;
 - results are cached per (publication file, SQL, parameters); a publication never changes once
   `CURRENT` points at it, so a cached answer can only go stale by the pointer moving on;
 - SQL is parameterised, never built from user input;
-- row scope and CPF masking follow the viewer's role (from configuration until login exists);
-- the state database (ingested files, replays, runs, publications) is opened read-only per call
-  and never cached: the pipeline writes it while the dashboards read it, and its tables are small.
-  A state database or a table that does not exist yet reads as empty.
+- the state database (ingested files, replays, runs, publications, audit) is opened read-only per
+  call and never cached: the pipeline writes it while the dashboards read it, and its tables are
+  small. A state database or a table that does not exist yet reads as empty.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
@@ -29,41 +34,28 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboards.formatacao import mascarar_cpf
+from dashboards import politica
+from dashboards.formatacao import mascarar_campo, mascarar_cpf
+from dashboards.politica import Dado, Pagina
+from dashboards.usuarios import Papel, Usuario
 from ingestion import quality, state
 from ingestion.settings import get_settings
 from orchestration.lib.publish import current_publication
 
 SEM_PUBLICACAO = "Nenhuma publicação disponível ainda: rode `alicerce run`."
 
-
-class Papel(StrEnum):
-    GESTOR = "gestor"
-    COMPLIANCE = "compliance"
-    ANALISTA = "analista"
-    IMOBILIARIA = "imobiliaria"
-    CORRETOR = "corretor"
-
-
-# Row scope of the change report per role, as a fixed SQL predicate (never user input). Brokers and
-# brokerages may only see their own clients; the broker-client link is not published yet, so they
-# see nothing rather than everything until the access issue brings it.
-_ESCOPO_ALTERACOES: dict[Papel, str] = {
-    Papel.GESTOR: "true",
-    Papel.COMPLIANCE: "true",
-    Papel.ANALISTA: "true",
-}
-
-# Roles allowed to see a full CPF. Empty until the access issue defines who may.
-_PAPEIS_QUE_VEEM_CPF: frozenset[Papel] = frozenset()
-
-# The "Qualidade dos dados" page: who may open it, and who may read a quarantined record as
-# received (it may carry personal data that failed validation, so it is never masked, only hidden).
-_PAPEIS_DA_QUALIDADE: frozenset[Papel] = frozenset({Papel.GESTOR, Papel.ANALISTA})
-_PAPEIS_QUE_VEEM_CONTEUDO_DA_QUARENTENA: frozenset[Papel] = frozenset({Papel.GESTOR})
-
 # The quarantine rows a page gets at most (newest first); the totals always count every row.
 LIMITE_REGISTROS_QUARENTENA = 1000
+
+# The audit rows the "Auditoria" page gets at most (newest first).
+LIMITE_REGISTROS_AUDITORIA = 5000
+
+
+class Acao(StrEnum):
+    """What an audit row records."""
+
+    EXPORTACAO = "exportacao"
+    REVELACAO = "revelacao"
 
 
 class SemPublicacao(RuntimeError):
@@ -74,10 +66,10 @@ class SemPublicacao(RuntimeError):
 
 
 class AcessoNegado(PermissionError):
-    """The viewer's role may not read this data."""
+    """The user's role may not read this data."""
 
-    def __init__(self) -> None:
-        super().__init__(f"O perfil “{papel_atual()}” não tem acesso a estes dados.")
+    def __init__(self, usuario: Usuario) -> None:
+        super().__init__(f"O perfil “{usuario.papel}” não tem acesso a estes dados.")
 
 
 @dataclass(frozen=True)
@@ -93,24 +85,19 @@ class Indicadores:
     clientes: int
 
 
-def papel_atual() -> str:
-    """The viewer's role: setting ALICERCE_PAPEL (default "gestor") until login exists."""
-    return get_settings().papel.strip().lower()
+def pode_abrir(usuario: Usuario, pagina: Pagina) -> bool:
+    """Whether the user's role may open the page (the menu shows only those)."""
+    return politica.pode_abrir(usuario, pagina)
 
 
-def pode_ver_alteracoes_cadastrais() -> bool:
-    """Whether the viewer's role may open the registration-change report."""
-    return _escopo_alteracoes() != "false"
+def pode_revelar(usuario: Usuario) -> bool:
+    """Whether the user's role may reveal some masked personal data."""
+    return politica.pode_revelar(usuario)
 
 
-def pode_ver_qualidade_dados() -> bool:
-    """Whether the viewer's role may open the "Qualidade dos dados" page."""
-    return _papel() in _PAPEIS_DA_QUALIDADE
-
-
-def pode_ver_conteudo_da_quarentena() -> bool:
-    """Whether the viewer's role may read quarantined records as received (personal data)."""
-    return _papel() in _PAPEIS_QUE_VEEM_CONTEUDO_DA_QUARENTENA
+def pode_ver_conteudo_da_quarentena(usuario: Usuario) -> bool:
+    """Whether the user may read quarantined records as received (personal data)."""
+    return usuario.papel in politica.LEEM_CONTEUDO_DA_QUARENTENA
 
 
 def publicacao_atual() -> Publicacao | None:
@@ -130,19 +117,23 @@ def publicacao_atual() -> Publicacao | None:
 
 
 def alteracoes(
+    usuario: Usuario,
     inicio: date,
     fim: date,
     campos: Sequence[str] | None = None,
     busca: str | None = None,
+    revelar: bool = False,
 ) -> pd.DataFrame:
-    """One row per changed field in the period, newest first, with the CPF masked.
+    """One row per changed field in the period, newest first, for the user's clients, masked.
 
     Columns: id_evento, idpessoa, nome, documento, campo, valor_anterior, valor_atual, alterado_em
     (naive UTC), data_local (São Paulo date), origem. `campos` empty or None means every field;
     `busca` matches the client's name ignoring accents and case, or is an exact idpessoa when it is
-    all digits.
+    all digits. CPF and the values of masked kinds of data come masked; `revelar` unmasks what the
+    role may reveal and records the reveal in the audit (AcessoNegado if the role may reveal
+    nothing).
     """
-    onde, params = _filtro(inicio, fim, campos, busca)
+    onde, params = _filtro(usuario, inicio, fim, campos, busca)
     linhas = _consultar(
         f"""
         select id_evento, idpessoa, nome, documento, campo, valor_anterior, valor_atual,
@@ -154,18 +145,23 @@ def alteracoes(
         params,
     )
     linhas["data_local"] = pd.to_datetime(linhas["data_local"]).dt.date
-    linhas["documento"] = _documentos_para_o_papel(linhas["documento"])
-    return linhas
+    if revelar:
+        if not politica.pode_revelar(usuario):
+            raise AcessoNegado(usuario)
+        filtros = _filtros_para_auditoria(inicio, fim, campos, busca)
+        _auditar_revelacao(usuario, Pagina.ALTERACOES_CADASTRAIS, filtros, len(linhas))
+    return _mascarado(linhas, politica.visiveis(usuario, revelar))
 
 
 def indicadores(
+    usuario: Usuario,
     inicio: date,
     fim: date,
     campos: Sequence[str] | None = None,
     busca: str | None = None,
 ) -> Indicadores:
     """Total changes and distinct clients for the same filters as `alteracoes`."""
-    onde, params = _filtro(inicio, fim, campos, busca)
+    onde, params = _filtro(usuario, inicio, fim, campos, busca)
     linha = _consultar(
         f"""
         select count(*) as total_alteracoes, count(distinct idpessoa) as clientes
@@ -178,13 +174,14 @@ def indicadores(
 
 
 def totais_por_campo(
+    usuario: Usuario,
     inicio: date,
     fim: date,
     campos: Sequence[str] | None = None,
     busca: str | None = None,
 ) -> pd.DataFrame:
     """Columns campo, alteracoes: changes per field, most changed first."""
-    onde, params = _filtro(inicio, fim, campos, busca)
+    onde, params = _filtro(usuario, inicio, fim, campos, busca)
     return _consultar(
         f"""
         select campo, count(*) as alteracoes
@@ -198,13 +195,14 @@ def totais_por_campo(
 
 
 def por_dia(
+    usuario: Usuario,
     inicio: date,
     fim: date,
     campos: Sequence[str] | None = None,
     busca: str | None = None,
 ) -> pd.DataFrame:
     """Columns data_local (São Paulo date), alteracoes: changes per day that had any."""
-    onde, params = _filtro(inicio, fim, campos, busca)
+    onde, params = _filtro(usuario, inicio, fim, campos, busca)
     linhas = _consultar(
         f"""
         select data_local, count(*) as alteracoes
@@ -217,6 +215,90 @@ def por_dia(
     )
     linhas["data_local"] = pd.to_datetime(linhas["data_local"]).dt.date
     return linhas
+
+
+# --- Exports and the audit ------------------------------------------------------------------------
+
+
+def exportacao_auditada(
+    usuario: Usuario,
+    pagina: Pagina,
+    filtros: dict[str, Any],
+    tabela: pd.DataFrame,
+    formato: str,
+    gerar: Callable[[pd.DataFrame], bytes],
+) -> Callable[[], bytes]:
+    """The file of an export button: when the user downloads it, the audit gets a row first.
+
+    `gerar` turns the table (as the screen shows it, masked as shown) into the file's bytes.
+    """
+
+    def arquivo() -> bytes:
+        state.record_audit(
+            get_settings().state_db, usuario.login, str(usuario.papel), Acao.EXPORTACAO,
+            pagina, filtros, len(tabela), detail=formato,
+        )  # fmt: skip
+        return gerar(tabela)
+
+    return arquivo
+
+
+def auditoria(
+    usuario: Usuario,
+    inicio: date | None = None,
+    fim: date | None = None,
+    limite: int = LIMITE_REGISTROS_AUDITORIA,
+) -> pd.DataFrame:
+    """Audit rows, newest first, at most `limite`; `inicio`..`fim` are São Paulo dates.
+
+    Columns em (naive UTC), login, papel, acao, pagina, filtros (JSON text), linhas, detalhe.
+    """
+    _exigir(usuario, Pagina.AUDITORIA)
+    linhas = _ler_estado(
+        """
+        select at, login, role, action, page, filters_json, row_count, detail
+        from audit_log
+        order by at desc
+        """,
+        ["em", "login", "papel", "acao", "pagina", "filtros", "linhas", "detalhe"],
+    )
+    linhas["em"] = _utc_ingenuo(linhas["em"])
+    if inicio is not None or fim is not None:
+        locais = linhas["em"].dt.tz_localize("UTC").dt.tz_convert("America/Sao_Paulo").dt.date
+        dentro = pd.Series(True, index=linhas.index)
+        if inicio is not None:
+            dentro &= locais >= inicio
+        if fim is not None:
+            dentro &= locais <= fim
+        linhas = linhas[dentro]
+    linhas["linhas"] = pd.to_numeric(linhas["linhas"]).astype("int64")
+    return linhas.head(max(int(limite), 0)).reset_index(drop=True)
+
+
+def _filtros_para_auditoria(
+    inicio: date, fim: date, campos: Sequence[str] | None, busca: str | None
+) -> dict[str, Any]:
+    return {
+        "inicio": inicio.isoformat(),
+        "fim": fim.isoformat(),
+        "campos": sorted(set(campos or ())),
+        "busca": " ".join((busca or "").split()),
+    }
+
+
+def _auditar_revelacao(
+    usuario: Usuario, pagina: Pagina, filtros: dict[str, Any], linhas: int
+) -> None:
+    """One audit row per reveal: the same page and filters again in one session are not new."""
+    chave = json.dumps([pagina, filtros], sort_keys=True)
+    ja_auditadas = st.session_state.setdefault("alicerce_revelacoes_auditadas", set())
+    if chave in ja_auditadas:
+        return
+    state.record_audit(
+        get_settings().state_db, usuario.login, str(usuario.papel), Acao.REVELACAO, pagina,
+        filtros, linhas,
+    )  # fmt: skip
+    ja_auditadas.add(chave)
 
 
 # --- Qualidade dos dados -------------------------------------------------------------------------
@@ -278,12 +360,12 @@ _COLUNAS_REPROCESSAMENTOS = [
 ]  # fmt: skip
 
 
-def quarentena_publicada() -> bool:
+def quarentena_publicada(usuario: Usuario) -> bool:
     """Whether the current publication has `marts.quarentena` (older ones do not).
 
     Raises SemPublicacao when nothing was published yet.
     """
-    _exigir_qualidade()
+    _exigir(usuario, Pagina.QUALIDADE_DOS_DADOS)
     linhas = _consultar(
         """
         select count(*) as tabelas
@@ -294,10 +376,10 @@ def quarentena_publicada() -> bool:
     return int(linhas.at[0, "tabelas"]) > 0
 
 
-def opcoes_quarentena() -> OpcoesQuarentena:
+def opcoes_quarentena(usuario: Usuario) -> OpcoesQuarentena:
     """Sources, reasons and the range of load days in the published quarantine."""
-    _exigir_qualidade()
-    if not quarentena_publicada():
+    _exigir(usuario, Pagina.QUALIDADE_DOS_DADOS)
+    if not quarentena_publicada(usuario):
         return OpcoesQuarentena((), (), None, None, 0)
     linha = _consultar(
         """
@@ -318,6 +400,7 @@ def opcoes_quarentena() -> OpcoesQuarentena:
 
 
 def quarentena_por_dia(
+    usuario: Usuario,
     inicio: date | None = None,
     fim: date | None = None,
     fontes: Sequence[str] | None = None,
@@ -328,8 +411,8 @@ def quarentena_por_dia(
 
     Empty when the publication has no `marts.quarentena`.
     """
-    _exigir_qualidade()
-    if not quarentena_publicada():
+    _exigir(usuario, Pagina.QUALIDADE_DOS_DADOS)
+    if not quarentena_publicada(usuario):
         return pd.DataFrame(columns=_COLUNAS_RESUMO_QUARENTENA)
     onde, params = _filtro_quarentena(inicio, fim, fontes, motivos)
     linhas = _consultar(
@@ -347,6 +430,7 @@ def quarentena_por_dia(
 
 
 def quarentena_registros(
+    usuario: Usuario,
     inicio: date | None = None,
     fim: date | None = None,
     fontes: Sequence[str] | None = None,
@@ -359,11 +443,11 @@ def quarentena_registros(
     received) only for the roles that may see it: for the others it is never read at all.
     Empty when the publication has no `marts.quarentena`.
     """
-    _exigir_qualidade()
+    _exigir(usuario, Pagina.QUALIDADE_DOS_DADOS)
     colunas = list(_COLUNAS_REGISTROS_QUARENTENA)
-    if pode_ver_conteudo_da_quarentena():
+    if pode_ver_conteudo_da_quarentena(usuario):
         colunas.append("conteudo")
-    if not quarentena_publicada():
+    if not quarentena_publicada(usuario):
         return pd.DataFrame(columns=colunas)
     onde, params = _filtro_quarentena(inicio, fim, fontes, motivos)
     linhas = _consultar(
@@ -381,7 +465,7 @@ def quarentena_registros(
     return linhas
 
 
-def reconciliacao() -> pd.DataFrame:
+def reconciliacao(usuario: Usuario) -> pd.DataFrame:
     """Input accounting per source and load day, from the state database's ingested files.
 
     Columns fonte ("portal/eventos"), data_carga (date), arquivos, entrada, carregados,
@@ -389,7 +473,7 @@ def reconciliacao() -> pd.DataFrame:
     confere (entrada = carregados + quarentena + duplicados, and every file adds up too); newest
     day first.
     """
-    _exigir_qualidade()
+    _exigir(usuario, Pagina.QUALIDADE_DOS_DADOS)
     linhas = _ler_estado(
         """
         select source || '/' || table_name as fonte, load_date as data_carga,
@@ -406,7 +490,7 @@ def reconciliacao() -> pd.DataFrame:
     return _com_conferencia(linhas)
 
 
-def reconciliacao_por_fonte() -> pd.DataFrame:
+def reconciliacao_por_fonte(usuario: Usuario) -> pd.DataFrame:
     """Input accounting per source over every load day, and what is left in quarantine.
 
     Columns fonte, arquivos, entrada, carregados, quarentena, duplicados, arquivos_divergentes,
@@ -414,7 +498,7 @@ def reconciliacao_por_fonte() -> pd.DataFrame:
     replays moved to the lake or found already there), and quarentena_atual (= quarentena −
     reprocessados_carregados − reprocessados_duplicados).
     """
-    _exigir_qualidade()
+    _exigir(usuario, Pagina.QUALIDADE_DOS_DADOS)
     ingestao = _ler_estado(
         """
         select source || '/' || table_name as fonte, count(*) as arquivos,
@@ -449,13 +533,13 @@ def reconciliacao_por_fonte() -> pd.DataFrame:
     return linhas.sort_values("fonte", ignore_index=True)
 
 
-def reprocessamentos() -> pd.DataFrame:
+def reprocessamentos(usuario: Usuario) -> pd.DataFrame:
     """Quarantine replays, newest first, from the state database.
 
     Columns replay_id, fonte, data_carga (the replay's load date), reprocessado_em (naive UTC),
     examinados, carregados, duplicados, ainda_em_quarentena.
     """
-    _exigir_qualidade()
+    _exigir(usuario, Pagina.QUALIDADE_DOS_DADOS)
     linhas = _ler_estado(
         """
         select replay_id, source || '/' || table_name as fonte, load_date as data_carga,
@@ -472,13 +556,13 @@ def reprocessamentos() -> pd.DataFrame:
     )
 
 
-def frescor(agora: datetime | None = None) -> list[Frescor]:
+def frescor(usuario: Usuario, agora: datetime | None = None) -> list[Frescor]:
     """When each source last brought data and when the last publication was made, judged at
     `agora` (aware; default now) against the limits in settings (`max_age_hours`).
 
     Order: portal/eventos, the CRM objects (ingestion/crm/objects.py), publicacao.
     """
-    _exigir_qualidade()
+    _exigir(usuario, Pagina.QUALIDADE_DOS_DADOS)
     agora = agora or datetime.now(UTC)
     medidas = quality.freshness(get_settings())
     resultado = []
@@ -495,9 +579,9 @@ def frescor(agora: datetime | None = None) -> list[Frescor]:
     return resultado
 
 
-def ultimas_execucoes(limite: int = 20) -> list[Execucao]:
+def ultimas_execucoes(usuario: Usuario, limite: int = 20) -> list[Execucao]:
     """The last `limite` pipeline runs, newest first, from the state database."""
-    _exigir_qualidade()
+    _exigir(usuario, Pagina.QUALIDADE_DOS_DADOS)
     linhas = _ler_estado(
         """
         select run_id, started_at, finished_at, status, summary_json
@@ -544,11 +628,6 @@ def _execucao(linha: Any) -> Execucao:
         else (),
         carga_completa=carga_completa if isinstance(carga_completa, bool) else None,
     )
-
-
-def _exigir_qualidade() -> None:
-    if not pode_ver_qualidade_dados():
-        raise AcessoNegado()
 
 
 def _filtro_quarentena(
@@ -624,14 +703,17 @@ def _dia_ou_none(valor: Any) -> date | None:
 
 
 def _filtro(
+    usuario: Usuario,
     inicio: date,
     fim: date,
     campos: Sequence[str] | None,
     busca: str | None,
 ) -> tuple[str, list[Any]]:
-    """The WHERE clause (fixed text with `?` placeholders) and its parameters."""
-    condicoes = [_escopo_alteracoes(), "data_local between ? and ?"]
-    params: list[Any] = [inicio, fim]
+    """The WHERE clause (fixed text with `?` placeholders) and its parameters, row scope first."""
+    _exigir(usuario, Pagina.ALTERACOES_CADASTRAIS)
+    escopo, params = _escopo(usuario)
+    condicoes = [escopo, "data_local between ? and ?"]
+    params += [inicio, fim]
     if campos:
         condicoes.append("list_contains(?::varchar[], campo)")
         params.append(sorted(set(campos)))
@@ -646,25 +728,59 @@ def _filtro(
     return " and ".join(f"({condicao})" for condicao in condicoes), params
 
 
-def _papel() -> Papel | None:
-    """The viewer's role, or None for a role this module does not know (it sees nothing)."""
-    try:
-        return Papel(papel_atual())
-    except ValueError:
-        return None
+def _exigir(usuario: Usuario, pagina: Pagina) -> None:
+    if not politica.pode_abrir(usuario, pagina):
+        raise AcessoNegado(usuario)
 
 
-def _escopo_alteracoes() -> str:
-    papel = _papel()
-    if papel is None:
-        return "false"  # an unknown role sees nothing
-    return _ESCOPO_ALTERACOES.get(papel, "false")
+def _escopo(usuario: Usuario) -> tuple[str, list[Any]]:
+    """The user's row scope over a table with `idpessoa`, as SQL with its parameters.
+
+    A corretor sees the people of `marts.carteira_clientes` linked to them, an imobiliária those
+    of its brokers; a publication without that mart (older than it) shows them nobody.
+    """
+    if usuario.papel in (Papel.GESTOR, Papel.COMPLIANCE, Papel.ANALISTA):
+        return "true", []
+    if usuario.papel == Papel.CORRETOR:
+        coluna, valor = "idcorretor", usuario.idcorretor
+    elif usuario.papel == Papel.IMOBILIARIA:
+        coluna, valor = "idimobiliaria", usuario.idimobiliaria
+    else:
+        return "false", []
+    if valor is None or not _tabela_publicada("carteira_clientes"):
+        return "false", []
+    return f"idpessoa in (select idpessoa from marts.carteira_clientes where {coluna} = ?)", [valor]
 
 
-def _documentos_para_o_papel(documentos: pd.Series) -> pd.Series:
-    if _papel() in _PAPEIS_QUE_VEEM_CPF:
-        return documentos
-    return documentos.map(lambda documento: None if pd.isna(documento) else mascarar_cpf(documento))
+def _tabela_publicada(tabela: str) -> bool:
+    linhas = _consultar(
+        """
+        select count(*) as tabelas
+        from information_schema.tables
+        where table_schema = 'marts' and table_name = ?
+        """,
+        [tabela],
+    )
+    return int(linhas.at[0, "tabelas"]) > 0
+
+
+def _mascarado(linhas: pd.DataFrame, visiveis: frozenset[Dado]) -> pd.DataFrame:
+    """The change rows with CPF and each value masked unless its kind is visible."""
+    if Dado.DOCUMENTO not in visiveis:
+        linhas["documento"] = linhas["documento"].map(
+            lambda documento: None if pd.isna(documento) else mascarar_cpf(documento)
+        )
+    ocultos = linhas["campo"].map(
+        lambda campo: (
+            campo in politica.DADO_DO_CAMPO and politica.DADO_DO_CAMPO[campo] not in visiveis
+        )
+    )
+    for coluna in ("valor_anterior", "valor_atual"):
+        linhas[coluna] = [
+            mascarar_campo(campo, None if pd.isna(valor) else valor) if oculto else valor
+            for campo, valor, oculto in zip(linhas["campo"], linhas[coluna], ocultos, strict=True)
+        ]
+    return linhas
 
 
 def _arquivo_atual() -> Path:

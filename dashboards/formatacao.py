@@ -115,3 +115,44 @@ def mascarar_cpf(documento: str | None) -> str | None:
     if len(digitos) != 11:
         return _CPF_MASCARADO_DESCONHECIDO
     return f"***.{digitos[3:6]}.{digitos[6:9]}-**"
+
+
+_OCULTO = "***"
+
+
+def mascarar_campo(campo: str, valor: str | None) -> str | None:
+    """Mask one registration value for screens, by field, keeping just enough to recognise it.
+
+    rg keeps its last 3 characters ("******78X"), celular its last 4 digits ("(81) *****-5432"),
+    email the first letter and the domain ("j***@novo.com.br"), cep its first 2 digits
+    ("50***-***"); renda_familiar, endereco and any other field are hidden entirely. None or
+    blank stays None (nothing on file).
+    """
+    if valor is None or not valor.strip():
+        return None
+    texto = valor.strip()
+    if campo == "email":
+        local, arroba, dominio = texto.partition("@")
+        return f"{local[:1]}{_OCULTO}@{dominio}" if arroba else _OCULTO
+    if campo == "rg":
+        return "*" * max(len(texto) - 3, 3) + texto[-3:] if len(texto) > 3 else _OCULTO
+    if campo == "celular":
+        return _digitos_ocultos(texto, manter=lambda i, total: i >= total - 4)
+    if campo == "cep":
+        return _digitos_ocultos(texto, manter=lambda i, total: i < 2)
+    return _OCULTO
+
+
+def _digitos_ocultos(texto: str, manter) -> str:
+    """Replace each digit with '*' unless `manter(its position among the digits, digits)`."""
+    total = sum(caractere.isdigit() for caractere in texto)
+    if total < 6:
+        return _OCULTO  # too short to keep anything without giving it away
+    saida, posicao = [], 0
+    for caractere in texto:
+        if caractere.isdigit():
+            saida.append(caractere if manter(posicao, total) else "*")
+            posicao += 1
+        else:
+            saida.append(caractere)
+    return "".join(saida)

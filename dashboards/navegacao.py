@@ -1,7 +1,7 @@
-"""The pages of the dashboards by section, as the viewer's role may see them.
+"""The pages of the dashboards by section, as the user's role may see them.
 
-`app.py` hands this to `st.navigation`. A page the role may not open is left out of the menu; each
-page still checks the role itself, since its URL can be typed in directly.
+`app.py` hands this to `st.navigation`. A page the role may not open is left out of the menu, so
+its URL leads nowhere; each page still checks the role itself (`data_access` refuses its data).
 """
 
 from __future__ import annotations
@@ -9,27 +9,34 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboards import data_access
-from dashboards.paginas import alteracoes_cadastrais, qualidade_dados
+from dashboards.paginas import alteracoes_cadastrais, auditoria, qualidade_dados
+from dashboards.politica import Pagina
+from dashboards.usuarios import Usuario
+
+# Section -> its pages in menu order: (page, module with TITULO and render()).
+_SECOES = {
+    "Cadastro": [(Pagina.ALTERACOES_CADASTRAIS, alteracoes_cadastrais)],
+    "Operação": [
+        (Pagina.QUALIDADE_DOS_DADOS, qualidade_dados),
+        (Pagina.AUDITORIA, auditoria),
+    ],
+}
 
 
-def secoes() -> dict[str, list[st.Page]]:
-    """Section title -> its pages, for the viewer's role (only sections with a page)."""
-    secoes: dict[str, list[st.Page]] = {
-        "Cadastro": [
+def secoes(usuario: Usuario) -> dict[str, list[st.Page]]:
+    """Section title -> its pages the user may open (only sections with a page)."""
+    resultado: dict[str, list[st.Page]] = {}
+    for secao, paginas in _SECOES.items():
+        permitidas = [
             st.Page(
-                alteracoes_cadastrais.render,
-                title=alteracoes_cadastrais.TITULO,
-                url_path="alteracoes-cadastrais",
-                default=True,
-            ),
-        ],
-    }
-    if data_access.pode_ver_qualidade_dados():
-        secoes["Operação"] = [
-            st.Page(
-                qualidade_dados.render,
-                title=qualidade_dados.TITULO,
-                url_path="qualidade-dos-dados",
-            ),
+                modulo.render,
+                title=modulo.TITULO,
+                url_path=pagina,
+                default=pagina == Pagina.ALTERACOES_CADASTRAIS,  # every role opens it
+            )
+            for pagina, modulo in paginas
+            if data_access.pode_abrir(usuario, pagina)
         ]
-    return secoes
+        if permitidas:
+            resultado[secao] = permitidas
+    return resultado

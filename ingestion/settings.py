@@ -22,8 +22,16 @@ class Settings(BaseSettings):
     engine: Literal["duckdb", "spark"] = "duckdb"
     # Key for the CPF keyed hash (HMAC-SHA256). The demo default is public: set your own.
     cpf_hash_key: str = "alicerce-demo-key-not-secret"
-    # The dashboards viewer's role until login exists: gestor, compliance, analista, ...
-    papel: str = "gestor"
+    # Dashboards login: 'arquivo' checks the users file's bcrypt hashes; 'oidc' uses Streamlit's
+    # OpenID Connect login ([auth] in .streamlit/secrets.toml) and the users file for the role.
+    login: Literal["arquivo", "oidc"] = "arquivo"
+    # Who may log in, with role and CRM broker/brokerage (docs/access.md). The demo's is public.
+    usuarios_file: Path = PROJECT_ROOT / "dashboards" / "usuarios.demo.yaml"
+    # A session ends this long after its login, whatever the cookie says.
+    sessao_horas: float = 8.0
+    # Signs the users-file login's re-login cookie. Unset, a random key per server process
+    # (a restart then asks everyone to log in again).
+    sessao_chave: SecretStr | None = None
     # Freshness: the longest a source may go without new data, and the publication without a
     # new copy, before its check fails (hours). The daily run is at 03:00 São Paulo.
     max_age_hours: dict[str, float] = {

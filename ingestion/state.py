@@ -65,6 +65,17 @@ create table if not exists runs (
     status text not null,
     summary_json text
 );
+-- Who exported or revealed personal data on the dashboards (LGPD): appended, never updated.
+create table if not exists audit_log (
+    at text not null,  -- ISO 8601, UTC
+    login text not null,
+    role text not null,
+    action text not null,  -- exportacao | revelacao
+    page text not null,
+    filters_json text not null,
+    row_count integer not null,
+    detail text
+);
 """
 
 
@@ -215,4 +226,31 @@ def record_publication(db_path: Path, name: str, published_at: datetime, run_id:
         conn.execute(
             "insert or replace into publications values (?,?,?)",
             (name, published_at.replace(tzinfo=UTC).isoformat(), run_id),
+        )
+
+
+def record_audit(
+    db_path: Path,
+    login: str,
+    role: str,
+    action: str,
+    page: str,
+    filters: dict,
+    row_count: int,
+    detail: str | None = None,
+) -> None:
+    """Append one audit row (the dashboards' only write to the state database)."""
+    with closing(connect(db_path)) as conn, conn:
+        conn.execute(
+            "insert into audit_log values (?,?,?,?,?,?,?,?)",
+            (
+                datetime.now(UTC).isoformat(),
+                login,
+                role,
+                action,
+                page,
+                json.dumps(filters, ensure_ascii=False, sort_keys=True, default=str),
+                row_count,
+                detail,
+            ),
         )

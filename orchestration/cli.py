@@ -348,6 +348,61 @@ def dev(
     os.execv(dagster, command)
 
 
+usuarios_app = typer.Typer(help="Who may log in to the dashboards.", no_args_is_help=True)
+app.add_typer(usuarios_app, name="usuarios")
+
+
+@usuarios_app.command("senha")
+def usuarios_senha() -> None:
+    """Ask for a password (twice, hidden) and print its bcrypt hash for the users file."""
+    import streamlit_authenticator as stauth
+
+    senha = typer.prompt("Senha", hide_input=True, confirmation_prompt=True)
+    if len(senha) < 10:
+        console.print("[red]error[/red]: use at least 10 characters")
+        raise typer.Exit(2)
+    typer.echo(stauth.Hasher.hash(senha))
+
+
+@usuarios_app.command("verificar")
+def usuarios_verificar() -> None:
+    """Validate the users file (ALICERCE_USUARIOS_FILE) and list its users."""
+    settings = get_settings()
+    todos = _check_users_file(settings)
+    table = Table("login", "nome", "papel", "escopo", "e-mail", "senha")
+    for usuario in todos:
+        escopo = (
+            f"corretor {usuario.idcorretor}"
+            if usuario.idcorretor is not None
+            else f"imobiliária {usuario.idimobiliaria}"
+            if usuario.idimobiliaria is not None
+            else "todos"
+        )
+        table.add_row(
+            usuario.login, usuario.nome, usuario.papel, escopo, usuario.email or "",
+            "sim" if usuario.senha_hash else "só OIDC",
+        )  # fmt: skip
+    Console().print(table)
+
+
+def _check_users_file(settings):
+    """The users file's users; a clear error and exit code 2 when it is invalid."""
+    from dashboards.usuarios import ArquivoDeUsuariosInvalido, carregar
+
+    try:
+        todos = carregar(settings.usuarios_file)
+    except ArquivoDeUsuariosInvalido as error:
+        console.print(f"[red]error[/red]: {escape(str(error))}")
+        raise typer.Exit(2) from None
+    if settings.usuarios_file.name == "usuarios.demo.yaml":
+        console.print(
+            "[yellow]warning[/yellow]: demo users with public passwords (README); "
+            "set ALICERCE_USUARIOS_FILE for real use"
+        )
+    console.print(f"login: {settings.login}, users file {settings.usuarios_file}")
+    return todos
+
+
 @app.command()
 def serve(
     host: Annotated[
@@ -358,6 +413,7 @@ def serve(
     """Serve the dashboards on the published copy (Streamlit)."""
     settings = get_settings()
     prepare_environment(settings)
+    _check_users_file(settings)
     if host not in ("127.0.0.1", "localhost", "::1"):
         console.print(f"[yellow]warning[/yellow]: serving personal data on {host}:{port}")
     command = [

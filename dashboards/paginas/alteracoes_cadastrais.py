@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboards import data_access, exportacao, periodos
+from dashboards import data_access, exportacao, periodos, sessao
 from dashboards.formatacao import data_br, inteiro_br, serie_em_sao_paulo
 from dashboards.periodos import Periodo, PeriodoInvalido, TipoPeriodo
+from dashboards.politica import Pagina
+from dashboards.usuarios import Papel, Usuario
 
 TITULO = "Alterações cadastrais"
 
@@ -45,18 +48,21 @@ class Filtros:
 def render() -> None:
     """Draw the page (the st.Page entry point)."""
     st.title(TITULO)
+    usuario = sessao.usuario()
+    if not data_access.pode_abrir(usuario, Pagina.ALTERACOES_CADASTRAIS):
+        st.warning(f"O perfil “{usuario.papel}” não tem acesso a este relatório.")
+        return
     if data_access.publicacao_atual() is None:
         st.info(data_access.SEM_PUBLICACAO)
-        return
-    if not data_access.pode_ver_alteracoes_cadastrais():
-        st.warning(f"O perfil “{data_access.papel_atual()}” não tem acesso a este relatório.")
         return
 
     filtros = _filtros()
     if filtros is None:
         return
-    consulta = (filtros.periodo.inicio, filtros.periodo.fim, filtros.campos, filtros.busca)
+    consulta = (usuario, filtros.periodo.inicio, filtros.periodo.fim, filtros.campos, filtros.busca)
     st.caption(f"Período: {filtros.periodo.descricao()} (datas de São Paulo)")
+    if usuario.papel in (Papel.CORRETOR, Papel.IMOBILIARIA):
+        st.caption(f"Somente os clientes de {usuario.descricao()}.")
 
     indicadores = data_access.indicadores(*consulta)
     coluna_total, coluna_clientes, _ = st.columns([1, 1, 2])
@@ -77,7 +83,12 @@ def render() -> None:
         )
 
     st.subheader("Antes e depois")
-    tabela = tabela_de_alteracoes(data_access.alteracoes(*consulta))
+    revelar = data_access.pode_revelar(usuario) and st.toggle(
+        "Mostrar dados pessoais sem máscara",
+        key="revelar",
+        help="Cada revelação fica registrada na auditoria (quem, quando, filtros, linhas).",
+    )
+    tabela = tabela_de_alteracoes(data_access.alteracoes(*consulta, revelar=revelar))
     st.dataframe(
         tabela,
         hide_index=True,
@@ -87,7 +98,7 @@ def render() -> None:
             "Data": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),
         },
     )
-    _botoes_de_exportacao(tabela, filtros.periodo)
+    _botoes_de_exportacao(usuario, tabela, filtros, revelar)
 
 
 def _filtros() -> Filtros | None:
@@ -189,13 +200,29 @@ def _dias_do_grafico(dias_com_alteracao: Sequence[date], periodo: Periodo) -> li
     return [periodo.inicio + timedelta(days=deslocamento) for deslocamento in range(quantidade)]
 
 
-def _botoes_de_exportacao(tabela: pd.DataFrame, periodo: Periodo) -> None:
+def _botoes_de_exportacao(
+    usuario: Usuario, tabela: pd.DataFrame, filtros: Filtros, revelar: bool
+) -> None:
+    periodo = filtros.periodo
     nome_arquivo = f"alteracoes-cadastrais_{periodo.inicio:%Y-%m-%d}_{periodo.fim:%Y-%m-%d}"
+    filtros_auditados = {
+        "inicio": periodo.inicio.isoformat(),
+        "fim": periodo.fim.isoformat(),
+        "campos": sorted(filtros.campos),
+        "busca": filtros.busca,
+        "sem_mascara": revelar,
+    }
+
+    def arquivo(formato: str, gerar):
+        return data_access.exportacao_auditada(
+            usuario, Pagina.ALTERACOES_CADASTRAIS, filtros_auditados, tabela, formato, gerar
+        )
+
     botoes = st.container(horizontal=True)
     # Files are built only when clicked (deferred data), and clicking does not rerun the page.
     botoes.download_button(
         "Exportar CSV (Excel)",
-        data=lambda: exportacao.csv_excel(tabela),
+        data=arquivo("csv", exportacao.csv_excel),
         file_name=f"{nome_arquivo}.csv",
         mime=exportacao.MIME_CSV,
         on_click="ignore",
@@ -203,7 +230,7 @@ def _botoes_de_exportacao(tabela: pd.DataFrame, periodo: Periodo) -> None:
     )
     botoes.download_button(
         "Exportar XLSX",
-        data=lambda: exportacao.xlsx(tabela, nome_planilha="Alterações cadastrais"),
+        data=arquivo("xlsx", partial(exportacao.xlsx, nome_planilha="Alterações cadastrais")),
         file_name=f"{nome_arquivo}.xlsx",
         mime=exportacao.MIME_XLSX,
         on_click="ignore",

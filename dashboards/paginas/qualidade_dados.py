@@ -1,7 +1,7 @@
 """Page "Qualidade dos dados": quarantine, input accounting, freshness and the last runs.
 
-Visible to the roles that `data_access.pode_ver_qualidade_dados()` allows (gestor and analista);
-the quarantined records as received only to those `pode_ver_conteudo_da_quarentena()` allows.
+Opened by the roles dashboards/politica.py allows (gestor and analista); the quarantined records
+as received are shown only to those `data_access.pode_ver_conteudo_da_quarentena()` allows.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from dashboards import data_access, periodos
+from dashboards import data_access, periodos, sessao
 from dashboards.data_access import Execucao, Frescor, OpcoesQuarentena, SituacaoFrescor
 from dashboards.formatacao import (
     FORMATO_INTEIRO_BR,
@@ -26,6 +26,8 @@ from dashboards.formatacao import (
     serie_em_sao_paulo,
 )
 from dashboards.periodos import PeriodoInvalido
+from dashboards.politica import Pagina
+from dashboards.usuarios import Usuario
 from ingestion.crm.objects import OBJECTS
 
 TITULO = "Qualidade dos dados"
@@ -65,23 +67,24 @@ class FiltrosQuarentena:
 def render() -> None:
     """Draw the page (the st.Page entry point)."""
     st.title(TITULO)
-    if not data_access.pode_ver_qualidade_dados():
+    usuario = sessao.usuario()
+    if not data_access.pode_abrir(usuario, Pagina.QUALIDADE_DOS_DADOS):
         # Hidden from the navigation for these roles; this covers a direct URL too.
-        st.error(f"O perfil “{data_access.papel_atual()}” não tem acesso a esta página.")
+        st.error(f"O perfil “{usuario.papel}” não tem acesso a esta página.")
         st.stop()
 
-    frescor = data_access.frescor()
-    reconciliacao = data_access.reconciliacao()
-    execucoes = data_access.ultimas_execucoes(ULTIMAS_EXECUCOES)
+    frescor = data_access.frescor(usuario)
+    reconciliacao = data_access.reconciliacao(usuario)
+    execucoes = data_access.ultimas_execucoes(usuario, ULTIMAS_EXECUCOES)
     _alertas(frescor, reconciliacao, execucoes)
 
     aba_quarentena, aba_reconciliacao, aba_frescor, aba_execucoes = st.tabs(
         ["Quarentena", "Reconciliação", "Frescor", "Últimas execuções"]
     )
     with aba_quarentena:
-        _secao_quarentena()
+        _secao_quarentena(usuario)
     with aba_reconciliacao:
-        _secao_reconciliacao(reconciliacao)
+        _secao_reconciliacao(usuario, reconciliacao)
     with aba_frescor:
         _secao_frescor(frescor)
     with aba_execucoes:
@@ -128,7 +131,7 @@ def _alertas(
 # --- Quarentena -----------------------------------------------------------------------------------
 
 
-def _secao_quarentena() -> None:
+def _secao_quarentena(usuario: Usuario) -> None:
     st.caption(
         "Registros que a ingestão não pôde ler ou identificar, guardados com o motivo, "
         "como chegaram."
@@ -136,13 +139,13 @@ def _secao_quarentena() -> None:
     if data_access.publicacao_atual() is None:
         st.info(data_access.SEM_PUBLICACAO)
         return
-    if not data_access.quarentena_publicada():
+    if not data_access.quarentena_publicada(usuario):
         st.info(
             "A publicação atual não traz a quarentena: ela aparece a partir da próxima "
             "execução do pipeline (`alicerce run`)."
         )
         return
-    opcoes = data_access.opcoes_quarentena()
+    opcoes = data_access.opcoes_quarentena(usuario)
     if opcoes.registros == 0:
         st.success("Nenhum registro em quarentena.")
         return
@@ -151,7 +154,7 @@ def _secao_quarentena() -> None:
         return
     consulta = (filtros.inicio, filtros.fim, filtros.fontes, filtros.motivos)
 
-    resumo = data_access.quarentena_por_dia(*consulta)
+    resumo = data_access.quarentena_por_dia(usuario, *consulta)
     total = int(resumo["registros"].sum())
     coluna_total, coluna_fontes, coluna_motivos, _ = st.columns(4)
     coluna_total.metric("Registros em quarentena", inteiro_br(total))
@@ -184,7 +187,7 @@ def _secao_quarentena() -> None:
         )
 
     st.subheader("Registros")
-    registros = data_access.quarentena_registros(*consulta)
+    registros = data_access.quarentena_registros(usuario, *consulta)
     if len(registros) < total:
         st.caption(
             f"Mostrando os {inteiro_br(len(registros))} registros mais recentes de "
@@ -324,7 +327,7 @@ def tabela_registros_quarentena(registros: pd.DataFrame) -> pd.DataFrame:
 # --- Reconciliação --------------------------------------------------------------------------------
 
 
-def _secao_reconciliacao(reconciliacao: pd.DataFrame) -> None:
+def _secao_reconciliacao(usuario: Usuario, reconciliacao: pd.DataFrame) -> None:
     st.caption(
         "Cada registro recebido é carregado, vai para a quarentena ou é duplicado: "
         "entrada = carregados + quarentena + duplicados. Arquivos já ingeridos (mesmo conteúdo) "
@@ -343,7 +346,7 @@ def _secao_reconciliacao(reconciliacao: pd.DataFrame) -> None:
 
         st.subheader("Por fonte")
         st.dataframe(
-            _destacar(tabela_por_fonte(data_access.reconciliacao_por_fonte())),
+            _destacar(tabela_por_fonte(data_access.reconciliacao_por_fonte(usuario))),
             hide_index=True,
             column_config={
                 coluna: _INTEIRO
@@ -379,7 +382,7 @@ def _secao_reconciliacao(reconciliacao: pd.DataFrame) -> None:
         "quarentena; os demais continuam nela. Por isso, em quarentena agora = quarentena na "
         "ingestão − carregados no reprocessamento − duplicados no reprocessamento."
     )
-    reprocessamentos = data_access.reprocessamentos()
+    reprocessamentos = data_access.reprocessamentos(usuario)
     if reprocessamentos.empty:
         st.info("Nenhum reprocessamento registrado.")
         return

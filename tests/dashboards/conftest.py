@@ -8,10 +8,13 @@ The rows are chosen so that every filter has something to tell apart (reference 
   in UTC but on 31/10 in São Paulo.
 - older: ev-009 (August 2026) and ev-010 (December 2018, daylight saving time: UTC-2).
 
-The standard publication also carries `marts.quarentena` (QUARENTENA); `publicar(quarentena=None)`
-writes an older publication without it. `EstadoDeTeste` writes the state database (ingested files,
-replays, runs, publications) through ingestion.state, as the pipeline does; `estado_padrao` holds
-the standard content the "Qualidade dos dados" tests read (see its docstring).
+The standard publication also carries `marts.quarentena` (QUARENTENA), `publicar(quarentena=None)`
+writes an older publication without it, and `marts.carteira_clientes` (CARTEIRA): which broker
+and brokerage see which client. USUARIOS are the test users, one per role and scope, written to a
+users file (bcrypt hashes of SENHA) that every test's app reads. `EstadoDeTeste` writes the state
+database (ingested files, replays, runs, publications) through ingestion.state, as the pipeline
+does; `estado_padrao` holds the standard content the "Qualidade dos dados" tests read (see its
+docstring).
 
 Tests use the fixtures; the e2e test loads this file by path for `escrever_publicacao`.
 """
@@ -25,10 +28,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import bcrypt
 import duckdb
 import pytest
 import streamlit as st
+import yaml
 
+from dashboards.usuarios import Papel, Usuario
 from ingestion import state
 from ingestion.settings import get_settings
 
@@ -104,6 +110,61 @@ ALTERACAO_NOVA = Alteracao(
     valor_atual="(11) 98765-4321",
     alterado_em=datetime(2026, 11, 18, 16, 45),
 )
+
+
+# Which broker sees which client (idpessoa, idcorretor, idimobiliaria, origem, idregistro):
+# 1001 is shared by brokers 101 and 102 (both of brokerage 1), 1002 is 102's, 1003 is 201's
+# (brokerage 2), 1004 an autonomous broker's (301, no brokerage); 1005 (Ana) is nobody's.
+# fmt: off
+CARTEIRA = [
+    (1001, 101, 1, "reserva", 5001),
+    (1001, 101, 1, "associado", 5002),  # the same client twice for one broker: seen once
+    (1001, 102, 1, "atendimento", 7001),
+    (1002, 102, 1, "precadastro", 6001),
+    (1003, 201, 2, "reserva", 5003),
+    (1004, 301, None, "atendimento", 7002),
+]
+# fmt: on
+
+SENHA = "senha-de-teste"
+USUARIOS = {
+    usuario.login: usuario
+    for usuario in (
+        Usuario(login="gestora", nome="Gestora", papel=Papel.GESTOR, email="gestora@teste"),
+        Usuario(login="compliance", nome="Compliance", papel=Papel.COMPLIANCE),
+        Usuario(login="analista", nome="Analista", papel=Papel.ANALISTA),
+        Usuario(login="imob1", nome="Imobiliária Um", papel=Papel.IMOBILIARIA, idimobiliaria=1),
+        Usuario(login="imob2", nome="Imobiliária Dois", papel=Papel.IMOBILIARIA, idimobiliaria=2),
+        Usuario(login="corretor101", nome="Corretor 101", papel=Papel.CORRETOR, idcorretor=101),
+        Usuario(login="corretor102", nome="Corretor 102", papel=Papel.CORRETOR, idcorretor=102),
+        Usuario(login="corretor999", nome="Sem clientes", papel=Papel.CORRETOR, idcorretor=999),
+    )
+}
+GESTOR = USUARIOS["gestora"]
+# A low bcrypt cost keeps the tests fast; the check is the same.
+_SENHA_HASH = bcrypt.hashpw(SENHA.encode(), bcrypt.gensalt(rounds=4)).decode()
+
+
+def escrever_usuarios(
+    caminho: Path, usuarios: Sequence[Usuario] = tuple(USUARIOS.values())
+) -> Path:
+    """A users file with these users, each with password SENHA."""
+    caminho.parent.mkdir(parents=True, exist_ok=True)
+    registros = [
+        {**usuario.model_dump(exclude_none=True, mode="json"), "senha_hash": _SENHA_HASH}
+        for usuario in usuarios
+    ]
+    caminho.write_text(yaml.safe_dump({"usuarios": registros}, allow_unicode=True), "utf-8")
+    return caminho
+
+
+def clientes_de(usuario: Usuario) -> set[int]:
+    """The clients CARTEIRA gives a broker or brokerage (computed here, apart from the app)."""
+    if usuario.papel == Papel.CORRETOR:
+        return {linha[0] for linha in CARTEIRA if linha[1] == usuario.idcorretor}
+    if usuario.papel == Papel.IMOBILIARIA:
+        return {linha[0] for linha in CARTEIRA if linha[2] == usuario.idimobiliaria}
+    return {alteracao.idpessoa for alteracao in ALTERACOES}
 
 
 @dataclass(frozen=True)
@@ -280,10 +341,12 @@ def escrever_publicacao(
     publicado_em: datetime,
     run_id: str,
     quarentena: Sequence[Quarentenado] | None = None,
+    carteira: Sequence[tuple] | None = tuple(CARTEIRA),
 ) -> Path:
     """A publication per the contract in `pasta` (usually <data_dir>/published).
 
-    With `quarentena` None the publication has no marts.quarentena, like those made before it.
+    With `quarentena` (or `carteira`) None the publication has no marts.quarentena (or
+    marts.carteira_clientes), like those made before it.
     """
     pasta.mkdir(parents=True, exist_ok=True)
     arquivo = pasta / f"alicerce-{publicado_em:%Y%m%dT%H%M%S%f}Z.duckdb"
@@ -322,6 +385,19 @@ def escrever_publicacao(
                         for q in quarentena
                     ],
                 )
+        if carteira is not None:
+            conexao.execute(
+                """
+                create table marts.carteira_clientes (
+                    idpessoa bigint, idcorretor bigint, idimobiliaria bigint, origem varchar,
+                    idregistro bigint
+                )
+                """
+            )
+            if carteira:
+                conexao.executemany(
+                    "insert into marts.carteira_clientes values (?, ?, ?, ?, ?)", list(carteira)
+                )
     temporario = pasta / "CURRENT.tmp"
     temporario.write_text(arquivo.name, encoding="utf-8")
     os.replace(temporario, pasta / "CURRENT")
@@ -341,7 +417,9 @@ def publicador(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Publicador:
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     monkeypatch.setenv("ALICERCE_DATA_DIR", str(data_dir))
-    monkeypatch.delenv("ALICERCE_PAPEL", raising=False)
+    monkeypatch.setenv("ALICERCE_USUARIOS_FILE", str(escrever_usuarios(tmp_path / "usuarios.yaml")))
+    monkeypatch.delenv("ALICERCE_LOGIN", raising=False)
+    monkeypatch.delenv("ALICERCE_SESSAO_HORAS", raising=False)
     st.cache_data.clear()
     return Publicador(data_dir)
 
@@ -375,3 +453,27 @@ def estado_padrao(estado: EstadoDeTeste) -> EstadoDeTeste:
     """
     escrever_estado_padrao(estado)
     return estado
+
+
+APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
+
+
+def entrar(at, login: str, senha: str = SENHA):
+    """Fill in and submit the login form of an AppTest of the app; returns it after the run."""
+    usuario, campo_senha = at.text_input[0], at.text_input[1]
+    assert [usuario.label, campo_senha.label] == ["Usuário", "Senha"]
+    usuario.input(login)
+    campo_senha.input(senha)
+    next(botao for botao in at.button if botao.label == "Entrar").click()
+    return at.run()
+
+
+def app_como(login: str):
+    """The whole app (dashboards/app.py) after `login` logged in with the form."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert not at.exception, at.exception
+    at = entrar(at, login)
+    assert not at.exception, at.exception
+    return at

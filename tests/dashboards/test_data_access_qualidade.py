@@ -13,10 +13,11 @@ import pytest
 
 from dashboards import data_access
 from dashboards.data_access import SituacaoFrescor
+from dashboards.politica import Pagina
 from ingestion import state
 from ingestion.crm.objects import OBJECTS
 
-from .conftest import CONTEUDO_COM_CPF, FALHAS_RUN_2, QUARENTENA, Quarentenado
+from .conftest import CONTEUDO_COM_CPF, FALHAS_RUN_2, GESTOR, QUARENTENA, USUARIOS, Quarentenado
 
 
 def por_chave(linhas, *chave, valor="registros"):
@@ -29,26 +30,24 @@ def por_chave(linhas, *chave, valor="registros"):
 
 
 @pytest.mark.parametrize(
-    ("papel", "pagina", "conteudo"),
+    ("login", "pagina", "conteudo"),
     [
-        ("gestor", True, True),
-        ("GESTOR", True, True),
+        ("gestora", True, True),
         ("analista", True, False),
         ("compliance", False, False),
-        ("corretor", False, False),
-        ("imobiliaria", False, False),
-        ("desconhecido", False, False),
+        ("imob1", False, False),
+        ("corretor101", False, False),
     ],
 )
-def test_quem_ve_a_pagina_e_o_conteudo(publicador, monkeypatch, papel, pagina, conteudo):
-    monkeypatch.setenv("ALICERCE_PAPEL", papel)
-    assert data_access.pode_ver_qualidade_dados() is pagina
-    assert data_access.pode_ver_conteudo_da_quarentena() is conteudo
+def test_quem_ve_a_pagina_e_o_conteudo(publicador, login, pagina, conteudo):
+    usuario = USUARIOS[login]
+    assert data_access.pode_abrir(usuario, Pagina.QUALIDADE_DOS_DADOS) is pagina
+    assert data_access.pode_ver_conteudo_da_quarentena(usuario) is conteudo
 
 
-@pytest.mark.parametrize("papel", ["corretor", "compliance", "desconhecido"])
-def test_papeis_sem_acesso_nao_leem_nada(publicacao, estado_padrao, monkeypatch, papel):
-    monkeypatch.setenv("ALICERCE_PAPEL", papel)
+@pytest.mark.parametrize("login", ["corretor101", "imob1", "compliance"])
+def test_papeis_sem_acesso_nao_leem_nada(publicacao, estado_padrao, login):
+    usuario = USUARIOS[login]
     leituras = [
         data_access.quarentena_publicada,
         data_access.opcoes_quarentena,
@@ -61,16 +60,16 @@ def test_papeis_sem_acesso_nao_leem_nada(publicacao, estado_padrao, monkeypatch,
         data_access.ultimas_execucoes,
     ]
     for leitura in leituras:
-        with pytest.raises(data_access.AcessoNegado, match=f"“{papel}” não tem acesso"):
-            leitura()
+        with pytest.raises(data_access.AcessoNegado, match=f"“{usuario.papel}” não tem acesso"):
+            leitura(usuario)
 
 
 # --- quarantine -----------------------------------------------------------------------------------
 
 
 def test_opcoes_da_quarentena(publicacao):
-    assert data_access.quarentena_publicada()
-    assert data_access.opcoes_quarentena() == data_access.OpcoesQuarentena(
+    assert data_access.quarentena_publicada(GESTOR)
+    assert data_access.opcoes_quarentena(GESTOR) == data_access.OpcoesQuarentena(
         fontes=("crm/pessoas", "portal/eventos"),
         motivos=(
             "conflict:event_id",
@@ -86,7 +85,7 @@ def test_opcoes_da_quarentena(publicacao):
 
 
 def test_quarentena_por_fonte_motivo_e_dia(publicacao):
-    resumo = data_access.quarentena_por_dia()
+    resumo = data_access.quarentena_por_dia(GESTOR)
     assert list(resumo.columns) == ["fonte", "motivo", "data_carga", "registros"]
     assert por_chave(resumo, "fonte", "motivo", "data_carga") == {
         ("portal/eventos", "invalid_json", date(2026, 11, 19)): 1,
@@ -102,7 +101,7 @@ def test_quarentena_por_fonte_motivo_e_dia(publicacao):
 
 def test_filtros_da_quarentena(publicacao):
     def total(**filtros):
-        return int(data_access.quarentena_por_dia(**filtros)["registros"].sum())
+        return int(data_access.quarentena_por_dia(GESTOR, **filtros)["registros"].sum())
 
     assert total() == 7
     assert total(fontes=["crm/pessoas"]) == 2
@@ -119,7 +118,7 @@ def test_filtros_da_quarentena(publicacao):
 
 
 def test_registros_da_quarentena_mais_recentes_primeiro(publicacao):
-    registros = data_access.quarentena_registros()
+    registros = data_access.quarentena_registros(GESTOR)
     assert list(registros.columns) == [
         "fonte",
         "data_carga",
@@ -139,29 +138,31 @@ def test_registros_da_quarentena_mais_recentes_primeiro(publicacao):
 
 
 def test_limite_de_registros(publicacao):
-    registros = data_access.quarentena_registros(limite=3)
+    registros = data_access.quarentena_registros(GESTOR, limite=3)
     assert len(registros) == 3
     assert set(registros["data_carga"]) == {date(2026, 11, 20)}
-    filtrados = data_access.quarentena_registros(motivos=["invalid_json"], limite=2)
+    filtrados = data_access.quarentena_registros(GESTOR, motivos=["invalid_json"], limite=2)
     assert list(filtrados["linha"]) == [1, 5]
 
 
-def test_analista_nao_recebe_o_conteudo(publicacao, monkeypatch):
-    monkeypatch.setenv("ALICERCE_PAPEL", "analista")
-    registros = data_access.quarentena_registros()
+def test_analista_nao_recebe_o_conteudo(publicacao):
+    analista = USUARIOS["analista"]
+    registros = data_access.quarentena_registros(analista)
     assert "conteudo" not in registros.columns
     assert len(registros) == 7
     assert "12345678901" not in registros.to_string()
     # The summary carries no record content: same figures for every role allowed on the page.
-    assert int(data_access.quarentena_por_dia()["registros"].sum()) == 7
+    assert int(data_access.quarentena_por_dia(analista)["registros"].sum()) == 7
 
 
 def test_publicacao_sem_quarentena(publicador):
     publicador.publicar(quarentena=None)
-    assert not data_access.quarentena_publicada()
-    assert data_access.opcoes_quarentena() == data_access.OpcoesQuarentena((), (), None, None, 0)
-    assert data_access.quarentena_por_dia().empty
-    registros = data_access.quarentena_registros()
+    assert not data_access.quarentena_publicada(GESTOR)
+    assert data_access.opcoes_quarentena(GESTOR) == data_access.OpcoesQuarentena(
+        (), (), None, None, 0
+    )
+    assert data_access.quarentena_por_dia(GESTOR).empty
+    registros = data_access.quarentena_registros(GESTOR)
     assert registros.empty
     assert list(registros.columns) == [
         "fonte",
@@ -175,34 +176,34 @@ def test_publicacao_sem_quarentena(publicador):
 
 def test_quarentena_vazia(publicador):
     publicador.publicar(quarentena=[])
-    assert data_access.quarentena_publicada()
-    assert data_access.opcoes_quarentena().registros == 0
-    assert data_access.quarentena_por_dia().empty
+    assert data_access.quarentena_publicada(GESTOR)
+    assert data_access.opcoes_quarentena(GESTOR).registros == 0
+    assert data_access.quarentena_por_dia(GESTOR).empty
 
 
 def test_sem_publicacao(publicador):
     with pytest.raises(data_access.SemPublicacao):
-        data_access.quarentena_publicada()
+        data_access.quarentena_publicada(GESTOR)
 
 
 def test_nova_publicacao_traz_a_quarentena_sem_reiniciar(publicador):
     publicador.publicar(quarentena=None)
-    assert not data_access.quarentena_publicada()
+    assert not data_access.quarentena_publicada(GESTOR)
     mais_um = Quarentenado(
         "portal/eventos", date(2026, 11, 21), "invalid_utf8", "portal/eventos/x.jsonl", 2, None
     )
     publicador.publicar(
         publicado_em=datetime(2026, 11, 28, 9, 5), quarentena=[*QUARENTENA, mais_um]
     )
-    assert data_access.quarentena_publicada()
-    assert data_access.opcoes_quarentena().registros == 8
+    assert data_access.quarentena_publicada(GESTOR)
+    assert data_access.opcoes_quarentena(GESTOR).registros == 8
 
 
 # --- reconciliation -------------------------------------------------------------------------------
 
 
 def test_reconciliacao_por_dia(estado_padrao):
-    linhas = data_access.reconciliacao()
+    linhas = data_access.reconciliacao(GESTOR)
     assert list(linhas.columns) == [
         "fonte",
         "data_carga",
@@ -237,14 +238,14 @@ def test_reconciliacao_pega_arquivos_que_se_compensam(estado):
     # The day's sums add up (11 = 5 + 3 + 3), yet each file is off by one.
     estado.arquivo("portal/eventos", "2026-11-22", 6, 5, 0, 0, nome="a.jsonl")
     estado.arquivo("portal/eventos", "2026-11-22", 5, 0, 3, 3, nome="b.jsonl")
-    linha = data_access.reconciliacao().iloc[0]
+    linha = data_access.reconciliacao(GESTOR).iloc[0]
     assert linha["entrada"] == linha["carregados"] + linha["quarentena"] + linha["duplicados"]
     assert linha["arquivos_divergentes"] == 2
     assert not linha["confere"]
 
 
 def test_reconciliacao_por_fonte_desconta_os_reprocessamentos(estado_padrao):
-    totais = data_access.reconciliacao_por_fonte().set_index("fonte")
+    totais = data_access.reconciliacao_por_fonte(GESTOR).set_index("fonte")
     portal = totais.loc["portal/eventos"]
     assert (portal["arquivos"], portal["entrada"], portal["carregados"]) == (3, 1610, 1592)
     assert (portal["quarentena"], portal["duplicados"]) == (11, 6)
@@ -257,7 +258,7 @@ def test_reconciliacao_por_fonte_desconta_os_reprocessamentos(estado_padrao):
 
 def test_reprocessamentos(estado_padrao):
     estado_padrao.reprocessamento("replay-2", "crm/pessoas", "2026-11-22", 2, 0, 0, 2)
-    linhas = data_access.reprocessamentos()
+    linhas = data_access.reprocessamentos(GESTOR)
     assert list(linhas.columns) == [
         "replay_id",
         "fonte",
@@ -283,7 +284,7 @@ def test_reprocessamentos(estado_padrao):
 
 
 def test_frescor(estado_padrao):
-    medidas = {medida.nome: medida for medida in data_access.frescor()}
+    medidas = {medida.nome: medida for medida in data_access.frescor(GESTOR)}
     crm = [obj.source_table for obj in OBJECTS]
     assert list(medidas) == ["portal/eventos", *crm, "publicacao"]
     portal = medidas["portal/eventos"]
@@ -299,12 +300,14 @@ def test_frescor(estado_padrao):
 
 
 def test_frescor_no_limite_ainda_em_dia(estado_padrao):
-    (portal,) = [m for m in data_access.frescor() if m.nome == "portal/eventos"]
+    (portal,) = [m for m in data_access.frescor(GESTOR) if m.nome == "portal/eventos"]
     no_limite = portal.ultima_em + timedelta(hours=26)
-    (medida,) = [m for m in data_access.frescor(agora=no_limite) if m.nome == "portal/eventos"]
+    (medida,) = [
+        m for m in data_access.frescor(GESTOR, agora=no_limite) if m.nome == "portal/eventos"
+    ]
     assert (medida.idade, medida.situacao) == (timedelta(hours=26), SituacaoFrescor.EM_DIA)
     depois = no_limite + timedelta(seconds=1)
-    (medida,) = [m for m in data_access.frescor(agora=depois) if m.nome == "portal/eventos"]
+    (medida,) = [m for m in data_access.frescor(GESTOR, agora=depois) if m.nome == "portal/eventos"]
     assert medida.situacao is SituacaoFrescor.ATRASADO
 
 
@@ -312,7 +315,7 @@ def test_frescor_no_limite_ainda_em_dia(estado_padrao):
 
 
 def test_ultimas_execucoes(estado_padrao):
-    execucoes = data_access.ultimas_execucoes()
+    execucoes = data_access.ultimas_execucoes(GESTOR)
     assert [e.run_id for e in execucoes] == ["run-3", "run-2", "run-1", "run-0"]
     em_andamento, falha, sucesso, antiga = execucoes
     assert em_andamento.status == "running"
@@ -342,14 +345,18 @@ def test_ultimas_execucoes_limite_e_resumo_estragado(estado):
     with closing(state.connect(estado.caminho)) as conexao, conexao:
         conexao.execute("update runs set summary_json = '{nao e json' where run_id = 'run-24'")
         conexao.execute("update runs set summary_json = '[1, 2]' where run_id = 'run-23'")
-    execucoes = data_access.ultimas_execucoes()
+    execucoes = data_access.ultimas_execucoes(GESTOR)
     assert len(execucoes) == 20
     assert execucoes[0].run_id == "run-24"
     assert execucoes[-1].run_id == "run-05"
     assert execucoes[0].modelos is None  # unreadable summary: figures unknown, no crash
     assert execucoes[1].modelos is None
     assert execucoes[0].duracao is not None  # from the recorded start and end
-    assert [e.run_id for e in data_access.ultimas_execucoes(3)] == ["run-24", "run-23", "run-22"]
+    assert [e.run_id for e in data_access.ultimas_execucoes(GESTOR, 3)] == [
+        "run-24",
+        "run-23",
+        "run-22",
+    ]
 
 
 # --- a state database that is not there yet -------------------------------------------------------
@@ -357,11 +364,11 @@ def test_ultimas_execucoes_limite_e_resumo_estragado(estado):
 
 def test_sem_banco_de_estado(publicador):
     caminho = publicador.data_dir / "state" / "alicerce.sqlite"
-    assert data_access.reconciliacao().empty
-    assert data_access.reconciliacao_por_fonte().empty
-    assert data_access.reprocessamentos().empty
-    assert data_access.ultimas_execucoes() == []
-    assert {m.situacao for m in data_access.frescor()} == {SituacaoFrescor.NUNCA}
+    assert data_access.reconciliacao(GESTOR).empty
+    assert data_access.reconciliacao_por_fonte(GESTOR).empty
+    assert data_access.reprocessamentos(GESTOR).empty
+    assert data_access.ultimas_execucoes(GESTOR) == []
+    assert {m.situacao for m in data_access.frescor(GESTOR)} == {SituacaoFrescor.NUNCA}
     assert not caminho.exists()  # reading never creates it
 
 
@@ -370,16 +377,16 @@ def test_banco_de_estado_sem_as_tabelas(publicador):
     caminho.parent.mkdir(parents=True)
     with closing(sqlite3.connect(caminho)) as conexao, conexao:
         conexao.execute("create table outra (x integer)")
-    assert data_access.reconciliacao().empty
-    assert data_access.reconciliacao_por_fonte().empty
-    assert data_access.reprocessamentos().empty
-    assert data_access.ultimas_execucoes() == []
-    assert {m.situacao for m in data_access.frescor()} == {SituacaoFrescor.NUNCA}
+    assert data_access.reconciliacao(GESTOR).empty
+    assert data_access.reconciliacao_por_fonte(GESTOR).empty
+    assert data_access.reprocessamentos(GESTOR).empty
+    assert data_access.ultimas_execucoes(GESTOR) == []
+    assert {m.situacao for m in data_access.frescor(GESTOR)} == {SituacaoFrescor.NUNCA}
 
 
 def test_banco_de_estado_aberto_somente_leitura(estado_padrao):
-    data_access.reconciliacao()
-    data_access.ultimas_execucoes()
+    data_access.reconciliacao(GESTOR)
+    data_access.ultimas_execucoes(GESTOR)
     # Nothing is left open nor locked: the pipeline can write right away.
     estado_padrao.arquivo("portal/eventos", "2026-11-23", 1, 1, 0, 0)
-    assert len(data_access.reconciliacao()) == 4  # and nothing is cached: the new day shows
+    assert len(data_access.reconciliacao(GESTOR)) == 4  # and nothing is cached: the new day shows

@@ -7,17 +7,16 @@ the app lists it for the right roles.
 """
 
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboards import sessao
 from ingestion.crm.objects import OBJECTS
 
-from .conftest import CONTEUDO_COM_CPF, FALHAS_RUN_2, QUARENTENA, Quarentenado
+from .conftest import CONTEUDO_COM_CPF, FALHAS_RUN_2, QUARENTENA, USUARIOS, Quarentenado, app_como
 
-APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
 PAGINA = """
 from dashboards.paginas import qualidade_dados
 
@@ -29,14 +28,17 @@ import streamlit as st
 
 from dashboards.navegacao import secoes
 
-for secao, paginas in secoes().items():
+for secao, paginas in secoes(st.session_state["alicerce_usuario"]).items():
     for pagina in paginas:
         st.text(f"{secao} | {pagina.title} | /{pagina.url_path}")
 """
 
 
-def abrir_pagina() -> AppTest:
-    at = AppTest.from_string(PAGINA, default_timeout=60).run()
+def abrir_pagina(login: str = "gestora") -> AppTest:
+    """The page alone, in a session where `login` is logged in."""
+    at = AppTest.from_string(PAGINA, default_timeout=60)
+    at.session_state[sessao.CHAVE_USUARIO] = USUARIOS[login]
+    at.run()
     assert not at.exception, at.exception
     return at
 
@@ -183,8 +185,7 @@ def test_limite_de_registros_mostrados(publicador, estado_padrao):
 
 
 def test_conteudo_oculto_para_analista(publicacao, estado_padrao, monkeypatch):
-    monkeypatch.setenv("ALICERCE_PAPEL", "analista")
-    at = abrir_pagina()
+    at = abrir_pagina("analista")
     registros = tabela(at, "Arquivo")
     assert "Conteúdo" not in registros.columns
     assert len(registros) == 7
@@ -199,12 +200,11 @@ def test_conteudo_oculto_para_analista(publicacao, estado_padrao, monkeypatch):
     assert not tabela(at, "Situação").empty
 
 
-@pytest.mark.parametrize("papel", ["corretor", "compliance", "imobiliaria", "desconhecido"])
-def test_papel_sem_acesso_e_recusado(publicacao, estado_padrao, monkeypatch, papel):
-    monkeypatch.setenv("ALICERCE_PAPEL", papel)
-    at = abrir_pagina()
+@pytest.mark.parametrize("login", ["corretor101", "compliance", "imob1"])
+def test_papel_sem_acesso_e_recusado(publicacao, estado_padrao, login):
+    at = abrir_pagina(login)
     assert [erro.value for erro in at.error] == [
-        f"O perfil “{papel}” não tem acesso a esta página."
+        f"O perfil “{USUARIOS[login].papel}” não tem acesso a esta página."
     ]
     assert not at.dataframe
     assert not at.tabs
@@ -212,13 +212,14 @@ def test_papel_sem_acesso_e_recusado(publicacao, estado_padrao, monkeypatch, pap
 
 
 @pytest.mark.parametrize(
-    ("papel", "esperado"),
+    ("login", "esperado"),
     [
         (
-            "gestor",
+            "gestora",
             [
                 "Cadastro | Alterações cadastrais | /",  # the default page has no path of its own
                 "Operação | Qualidade dos dados | /qualidade-dos-dados",
+                "Operação | Auditoria | /auditoria",
             ],
         ),
         (
@@ -228,21 +229,21 @@ def test_papel_sem_acesso_e_recusado(publicacao, estado_padrao, monkeypatch, pap
                 "Operação | Qualidade dos dados | /qualidade-dos-dados",
             ],
         ),
-        ("corretor", ["Cadastro | Alterações cadastrais | /"]),
+        ("corretor101", ["Cadastro | Alterações cadastrais | /"]),
+        ("imob1", ["Cadastro | Alterações cadastrais | /"]),
         ("compliance", ["Cadastro | Alterações cadastrais | /"]),
     ],
 )
-def test_navegacao(publicador, monkeypatch, papel, esperado):
-    monkeypatch.setenv("ALICERCE_PAPEL", papel)
-    at = AppTest.from_string(NAVEGACAO, default_timeout=60).run()
+def test_navegacao(publicador, login, esperado):
+    at = AppTest.from_string(NAVEGACAO, default_timeout=60)
+    at.session_state[sessao.CHAVE_USUARIO] = USUARIOS[login]
+    at.run()
     assert not at.exception, at.exception
     assert [texto.value for texto in at.text] == esperado
 
 
-def test_app_abre_para_analista(publicacao, estado_padrao, monkeypatch):
-    monkeypatch.setenv("ALICERCE_PAPEL", "analista")
-    app = AppTest.from_file(str(APP), default_timeout=60).run()
-    assert not app.exception, app.exception
+def test_app_abre_para_analista(publicacao, estado_padrao):
+    app = app_como("analista")
     assert app.title[0].value == "Alterações cadastrais"
 
 

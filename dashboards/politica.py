@@ -1,0 +1,87 @@
+"""Who may see what (DESIGN.md "Who may see what"): pages per role, and personal data per role.
+
+Only declarations live here; `dashboards/data_access.py` applies them to every query, so no page
+can forget them. docs/access.md shows the same tables for people.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from dashboards.usuarios import Papel, Usuario
+
+
+class Pagina(StrEnum):
+    """Every page, by its URL path."""
+
+    ALTERACOES_CADASTRAIS = "alteracoes-cadastrais"
+    QUALIDADE_DOS_DADOS = "qualidade-dos-dados"
+    AUDITORIA = "auditoria"
+
+
+class Dado(StrEnum):
+    """Kinds of personal data a page can show, masked unless the role may see them."""
+
+    DOCUMENTO = "documento"  # CPF, RG
+    RENDA = "renda"
+    CONTATO = "contato"  # celular, e-mail
+    ENDERECO = "endereco"  # endereço, CEP
+
+
+TODOS_OS_DADOS = frozenset(Dado)
+
+PAGINAS: dict[Papel, frozenset[Pagina]] = {
+    Papel.GESTOR: frozenset(Pagina),
+    Papel.COMPLIANCE: frozenset({Pagina.ALTERACOES_CADASTRAIS}),
+    Papel.ANALISTA: frozenset({Pagina.ALTERACOES_CADASTRAIS, Pagina.QUALIDADE_DOS_DADOS}),
+    Papel.IMOBILIARIA: frozenset({Pagina.ALTERACOES_CADASTRAIS}),
+    Papel.CORRETOR: frozenset({Pagina.ALTERACOES_CADASTRAIS}),
+}
+
+# Shown as they are, with no reveal needed.
+EM_CLARO: dict[Papel, frozenset[Dado]] = {
+    Papel.GESTOR: frozenset({Dado.RENDA, Dado.CONTATO, Dado.ENDERECO}),
+    Papel.COMPLIANCE: frozenset(),
+    Papel.ANALISTA: frozenset(),
+    Papel.IMOBILIARIA: frozenset(),
+    Papel.CORRETOR: frozenset(),
+}
+
+# Masked until the user reveals them, which the audit records. The rest stays masked.
+REVELAVEIS: dict[Papel, frozenset[Dado]] = {
+    Papel.GESTOR: frozenset({Dado.DOCUMENTO}),
+    Papel.COMPLIANCE: TODOS_OS_DADOS,
+    Papel.ANALISTA: frozenset({Dado.CONTATO, Dado.ENDERECO}),
+    Papel.IMOBILIARIA: TODOS_OS_DADOS,  # of its brokers' clients only (row scope)
+    Papel.CORRETOR: TODOS_OS_DADOS,  # of their own clients only (row scope)
+}
+
+# Quarantined records are shown as received (they may hold personal data that failed
+# validation, so they cannot be masked field by field): only these roles read them.
+LEEM_CONTEUDO_DA_QUARENTENA: frozenset[Papel] = frozenset({Papel.GESTOR})
+
+# The registration fields of the change report, by kind; nome is not masked.
+DADO_DO_CAMPO: dict[str, Dado] = {
+    "rg": Dado.DOCUMENTO,
+    "renda_familiar": Dado.RENDA,
+    "celular": Dado.CONTATO,
+    "email": Dado.CONTATO,
+    "cep": Dado.ENDERECO,
+    "endereco": Dado.ENDERECO,
+}
+
+
+def pode_abrir(usuario: Usuario, pagina: Pagina) -> bool:
+    return pagina in PAGINAS.get(usuario.papel, frozenset())
+
+
+def visiveis(usuario: Usuario, revelar: bool) -> frozenset[Dado]:
+    """The kinds of personal data the user sees unmasked, with or without a reveal."""
+    claros = EM_CLARO.get(usuario.papel, frozenset())
+    if revelar:
+        return claros | REVELAVEIS.get(usuario.papel, frozenset())
+    return claros
+
+
+def pode_revelar(usuario: Usuario) -> bool:
+    return bool(REVELAVEIS.get(usuario.papel))
