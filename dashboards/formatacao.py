@@ -123,7 +123,7 @@ _OCULTO = "***"
 def mascarar_campo(campo: str, valor: str | None) -> str | None:
     """Mask one registration value for screens, by field, keeping just enough to recognise it.
 
-    rg keeps its last 3 characters ("******78X"), celular its last 4 digits ("(81) *****-5432"),
+    rg keeps its last 3 characters ("******78X"), celular its last 4 digits ("(**) *****-5432"),
     email the first letter and the domain ("j***@novo.com.br"), cep its first 2 digits
     ("50***-***"); renda_familiar, endereco and any other field are hidden entirely. None or
     blank stays None (nothing on file).

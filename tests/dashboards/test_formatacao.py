@@ -11,6 +11,7 @@ from dashboards.formatacao import (
     duracao_br,
     horas_br,
     inteiro_br,
+    mascarar_campo,
     mascarar_cpf,
     serie_em_sao_paulo,
 )
@@ -120,3 +121,26 @@ def test_horas_br():
 )
 def test_mascarar_cpf(documento, mascarado):
     assert mascarar_cpf(documento) == mascarado
+
+
+@pytest.mark.parametrize(
+    ("campo", "valor", "mascarado"),
+    [
+        ("rg", "12345678X", "******78X"),
+        ("rg", "MG-12.345.678", "**********678"),
+        ("rg", "123", "***"),
+        ("celular", "(81) 99876-5432", "(**) *****-5432"),
+        ("celular", "+55 81 98888-7777", "+** ** *****-7777"),
+        ("celular", "1234", "***"),
+        ("email", "joao@novo.com.br", "j***@novo.com.br"),
+        ("email", "sem-arroba", "***"),
+        ("cep", "50050-000", "50***-***"),
+        ("renda_familiar", "5000.00", "***"),
+        ("endereco", "Rua da Aurora, 120, Boa Vista, Recife/PE", "***"),
+        ("campo_novo", "qualquer coisa", "***"),
+        ("email", None, None),
+        ("celular", "   ", None),
+    ],
+)
+def test_mascarar_campo(campo, valor, mascarado):
+    assert mascarar_campo(campo, valor) == mascarado
