@@ -5,11 +5,13 @@ from __future__ import annotations
 import importlib.util
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -69,8 +71,8 @@ def _esperar_servidor(url: str, processo: subprocess.Popen, log: Path, limite: f
 def data_dir(tmp_path: Path) -> Path:
     """A publication with the standard rows plus one change made a minute ago.
 
-    The page opens on "Mês atual" of the real today, so the recent row makes sure it has data
-    whatever day the test runs.
+    The page opens on "Mês atual" of the real today, so the recent row (a client of broker 102)
+    makes sure it has data whatever day the test runs.
     """
     publicacao = _modulo_de_publicacao()
     agora = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
@@ -84,6 +86,7 @@ def data_dir(tmp_path: Path) -> Path:
         [*publicacao.ALTERACOES, recente],
         publicacao.PUBLICADO_EM,
         "run-e2e",
+        carteira=[*publicacao.CARTEIRA, (2001, 102, 1, "reserva", 5999)],
     )
     return data_dir
 
@@ -97,7 +100,9 @@ def servidor(data_dir: Path, tmp_path: Path) -> Iterator[str]:
         "ALICERCE_DATA_DIR": str(data_dir),
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
     }
-    ambiente.pop("ALICERCE_PAPEL", None)
+    ambiente["ALICERCE_USUARIOS_FILE"] = str(
+        _modulo_de_publicacao().escrever_usuarios(tmp_path / "usuarios.yaml")
+    )
     log = tmp_path / "streamlit.log"
     with log.open("wb") as saida:
         processo = subprocess.Popen(
@@ -136,18 +141,40 @@ def _esperar_fim_da_execucao(pagina) -> None:
     expect(pagina.locator('[data-stale="true"]')).to_have_count(0, timeout=30_000)
 
 
-def test_pagina_de_alteracoes_cadastrais_no_navegador(servidor: str, tmp_path: Path):
+def _entrar(pagina, login: str, senha: str) -> None:
+    """Log in with the users-file form."""
+    from playwright.sync_api import expect
+
+    expect(pagina.get_by_label("Usuário")).to_be_visible(timeout=60_000)
+    pagina.get_by_label("Usuário").fill(login)
+    pagina.get_by_label("Senha").fill(senha)
+    pagina.get_by_role("button", name="Entrar").click()
+
+
+def test_corretor_no_navegador(servidor: str, data_dir: Path, tmp_path: Path):
+    """Logged in as broker 102 (clients 1001 and 1002), the page shows only their changes; the
+    export holds only them and leaves an audit row."""
     from playwright.sync_api import expect, sync_playwright
 
+    publicacao = _modulo_de_publicacao()
     with sync_playwright() as p:
         navegador = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGUMENTOS_CHROMIUM)
         try:
             pagina = navegador.new_page(viewport={"width": 1600, "height": 1400})
             pagina.goto(servidor, wait_until="domcontentloaded")
+            expect(pagina.get_by_role("heading", name="Alterações cadastrais")).to_have_count(0)
+            _entrar(pagina, "corretor102", "senha errada")
+            expect(pagina.get_by_text("Usuário ou senha incorretos.")).to_be_visible(timeout=30_000)
+            _entrar(pagina, "corretor102", publicacao.SENHA)
 
             expect(pagina.get_by_role("heading", name="Alterações cadastrais")).to_be_visible(
                 timeout=60_000
             )
+            expect(pagina.get_by_test_id("stSidebar")).to_contain_text(
+                "Conectado como Corretor 102 (corretor, corretor 102)"
+            )
+            # Only one page for a broker: the menu has no other entry.
+            expect(pagina.get_by_text("Qualidade dos dados")).to_have_count(0)
             tabelas = pagina.locator('[data-testid="stDataFrame"]')
             expect(tabelas.last).to_be_visible(timeout=60_000)
             expect(tabelas).to_have_count(2)  # totals by field, and the before/after table
@@ -181,6 +208,33 @@ def test_pagina_de_alteracoes_cadastrais_no_navegador(servidor: str, tmp_path: P
             assert texto.count("\r\n") == 5  # header and the 4 changes of 01/11 to 20/11/2026
             assert "João Conceição;1001;***.456.789-**;E-mail;" in texto
             assert "Cláudia Araújo" not in texto  # changed today, after 20/11/2026
+            assert "Pedro Álvares" not in texto  # 1003 is another broker's client
             assert "12345678901" not in texto
+            assert "***.654.321-**" in texto  # Maria (1002) is theirs, CPF masked
+
+            # A URL of a page the role may not open leads to their own page, never the other
+            # (a new browser session: the signed cookie logs them in again).
+            pagina.goto(f"{servidor}/auditoria", wait_until="domcontentloaded")
+            expect(pagina.get_by_role("heading", name="Alterações cadastrais")).to_be_visible(
+                timeout=60_000
+            )
+            expect(pagina.get_by_role("heading", name="Auditoria")).to_have_count(0)
+
+            pagina.get_by_test_id("stSidebar").get_by_role("button", name="Sair").click()
+            expect(pagina.get_by_label("Usuário")).to_be_visible(timeout=30_000)
         finally:
             navegador.close()
+
+    (registro,) = _auditoria(data_dir)
+    assert registro["login"] == "corretor102"
+    assert registro["action"] == "exportacao"
+    assert registro["page"] == "alteracoes-cadastrais"
+    assert registro["row_count"] == 4
+    assert registro["detail"] == "csv"
+    assert '"inicio": "2026-11-01"' in registro["filters_json"]
+
+
+def _auditoria(data_dir: Path) -> list[dict]:
+    with closing(sqlite3.connect(data_dir / "state" / "alicerce.sqlite")) as conexao:
+        conexao.row_factory = sqlite3.Row
+        return [dict(linha) for linha in conexao.execute("select * from audit_log order by at")]
