@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1sum | cut -c1-12)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install run test demo-data pipeline serve dev lint format browser clean
+.PHONY: install run test demo-data pipeline serve dev lint format browser oidc-provider clean
 
 install: $(STAMP)
 
@@ -25,7 +25,7 @@ run: install
 	$(BIN)/alicerce serve
 
 ## make test: set up (browser included) and run the whole suite.
-test: install browser
+test: install browser oidc-provider
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
@@ -46,6 +46,10 @@ dev: install
 ## The real browser for the end-to-end test: Debian's Chromium (Playwright cannot download one).
 browser:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+## The identity provider the OpenID Connect login test runs (oidc-provider on Node.js, from npm).
+oidc-provider:
+	npm ci --prefix tests/e2e/oidc --no-audit --no-fund --loglevel=error
 
 lint:
 	$(BIN)/ruff check .

@@ -216,7 +216,10 @@ def _login_oidc(todos: tuple[Usuario, ...], settings: Settings) -> Usuario | Non
         else st.session_state.setdefault(_INICIO, datetime.now(UTC))
     )
     if expirada(inicio, settings):
-        st.logout()  # clears Streamlit's cookie; the provider's own session is the provider's
+        # Clears Streamlit's cookie, and ends the provider's session too when the provider
+        # advertises an end-session endpoint.
+        st.logout()
+        return None
 
     email = st.user.get("email")
     verificado = st.user.get("email_verified") is not False
@@ -232,4 +235,5 @@ def _login_oidc(todos: tuple[Usuario, ...], settings: Settings) -> Usuario | Non
     st.sidebar.caption(f"Conectado como {usuario.descricao()}")
     if st.sidebar.button("Sair", key="sair"):
         st.logout()
+        return None
     return usuario

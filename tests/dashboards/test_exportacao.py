@@ -12,6 +12,8 @@ from dashboards import data_access, exportacao
 from dashboards.paginas.alteracoes_cadastrais import tabela_de_alteracoes
 from dashboards.periodos import mes_atual
 
+from .conftest import GESTOR
+
 BOM = b"\xef\xbb\xbf"
 
 
@@ -64,7 +66,7 @@ def test_xlsx_e_um_pacote_valido_com_os_valores():
 
 def test_exportacao_da_pagina(publicacao):
     periodo = mes_atual(date(2026, 11, 20))
-    tabela = tabela_de_alteracoes(data_access.alteracoes(periodo.inicio, periodo.fim))
+    tabela = tabela_de_alteracoes(data_access.alteracoes(GESTOR, periodo.inicio, periodo.fim))
     conteudo = exportacao.csv_excel(tabela).decode("utf-8-sig").split("\r\n")
     assert conteudo[0] == "Cliente;ID;CPF;Campo;Valor anterior;Valor atual;Data;Origem"
     assert (
@@ -79,7 +81,9 @@ def test_exportacao_da_pagina(publicacao):
 
 
 def test_tabela_da_pagina_em_hora_de_sao_paulo(publicacao):
-    tabela = tabela_de_alteracoes(data_access.alteracoes(date(2018, 12, 1), date(2018, 12, 31)))
+    tabela = tabela_de_alteracoes(
+        data_access.alteracoes(GESTOR, date(2018, 12, 1), date(2018, 12, 31))
+    )
     assert tabela.to_dict("records") == [
         {
             "Cliente": None,
