@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import date, timedelta
 
@@ -97,10 +98,8 @@ def filtros_legiveis(filtros_json: str) -> str:
         if valor in (None, "", [], False):
             continue
         if isinstance(valor, str) and chave in ("inicio", "fim"):
-            try:
+            with contextlib.suppress(ValueError):  # not a date: shown as written
                 valor = date.fromisoformat(valor).strftime("%d/%m/%Y")
-            except ValueError:
-                pass
         elif isinstance(valor, list):
             valor = ", ".join(str(item) for item in valor)
         elif valor is True:
