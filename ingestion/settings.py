@@ -21,7 +21,7 @@ class Settings(BaseSettings):
     # Which engine dbt builds on: the embedded DuckDB, or Spark (dbt-spark, session mode).
     engine: Literal["duckdb", "spark"] = "duckdb"
     # Key for the CPF keyed hash (HMAC-SHA256). The demo default is public: set your own.
-    cpf_hash_key: str = "alicerce-demo-key-not-secret"
+    cpf_hash_key: SecretStr = SecretStr("alicerce-demo-key-not-secret")
     # Dashboards login: 'arquivo' checks the users file's bcrypt hashes; 'oidc' uses Streamlit's
     # OpenID Connect login ([auth] in .streamlit/secrets.toml) and the users file for the role.
     login: Literal["arquivo", "oidc"] = "arquivo"

@@ -106,7 +106,7 @@ def judge_rows(
     columns = ", ".join(f"t.{_quoted(key)} as {_quoted(key)}" for key in keys)
     cpf_hash = "null::varchar"
     if obj.cpf_field:
-        _register_cpf_hash(con, settings.cpf_hash_key)
+        _register_cpf_hash(con, settings.cpf_hash_key.get_secret_value())
         cpf_hash = f"cpf_hash(t.{obj.cpf_field})"
     con.execute(
         f"""create or replace temp table valid as
