@@ -29,6 +29,7 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pandas as pd
@@ -41,6 +42,8 @@ from dashboards.usuarios import Papel, Usuario
 from ingestion import quality, state
 from ingestion.settings import get_settings
 from orchestration.lib.publish import current_publication
+
+_SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 
 SEM_PUBLICACAO = "Nenhuma publicação disponível ainda: rode `alicerce run`."
 
@@ -254,25 +257,33 @@ def auditoria(
     Columns em (naive UTC), login, papel, acao, pagina, filtros (JSON text), linhas, detalhe.
     """
     _exigir(usuario, Pagina.AUDITORIA)
+    condicoes, params = ["true"], []
+    if inicio is not None:
+        condicoes.append("at >= ?")
+        params.append(_inicio_do_dia_utc(inicio))
+    if fim is not None:
+        condicoes.append("at < ?")
+        params.append(_inicio_do_dia_utc(fim + timedelta(days=1)))
     linhas = _ler_estado(
-        """
+        f"""
         select at, login, role, action, page, filters_json, row_count, detail
         from audit_log
+        where {" and ".join(condicoes)}
         order by at desc
+        limit ?
         """,
         ["em", "login", "papel", "acao", "pagina", "filtros", "linhas", "detalhe"],
+        (*params, max(int(limite), 0)),
     )
     linhas["em"] = _utc_ingenuo(linhas["em"])
-    if inicio is not None or fim is not None:
-        locais = linhas["em"].dt.tz_localize("UTC").dt.tz_convert("America/Sao_Paulo").dt.date
-        dentro = pd.Series(True, index=linhas.index)
-        if inicio is not None:
-            dentro &= locais >= inicio
-        if fim is not None:
-            dentro &= locais <= fim
-        linhas = linhas[dentro]
     linhas["linhas"] = pd.to_numeric(linhas["linhas"]).astype("int64")
-    return linhas.head(max(int(limite), 0)).reset_index(drop=True)
+    return linhas
+
+
+def _inicio_do_dia_utc(dia: date) -> str:
+    """Midnight of a São Paulo day as the audit's ISO 8601 UTC text (which sorts by time)."""
+    meia_noite = datetime.combine(dia, datetime.min.time(), tzinfo=_SAO_PAULO)
+    return meia_noite.astimezone(UTC).isoformat()
 
 
 def _filtros_para_auditoria(
@@ -366,14 +377,7 @@ def quarentena_publicada(usuario: Usuario) -> bool:
     Raises SemPublicacao when nothing was published yet.
     """
     _exigir(usuario, Pagina.QUALIDADE_DOS_DADOS)
-    linhas = _consultar(
-        """
-        select count(*) as tabelas
-        from information_schema.tables
-        where table_schema = 'marts' and table_name = 'quarentena'
-        """
-    )
-    return int(linhas.at[0, "tabelas"]) > 0
+    return _tabela_publicada("quarentena")
 
 
 def opcoes_quarentena(usuario: Usuario) -> OpcoesQuarentena:

@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboards import data_access, exportacao, sessao
 from dashboards.politica import Pagina
+from ingestion import state
 from ingestion.settings import get_settings
 
 from .conftest import (
@@ -279,3 +280,23 @@ def test_arquivo_de_usuarios_invalido_mostra_o_erro(publicacao, tmp_path, monkey
     at = AppTest.from_file(str(APP), default_timeout=60).run()
     assert "o papel corretor exige idcorretor" in at.error[0].value
     assert not at.text_input
+
+
+def test_auditoria_por_dia_de_sao_paulo(publicacao):
+    state.record_audit(get_settings().state_db, "x", "gestor", "exportacao", "p", {}, 1)
+    with closing(sqlite3.connect(get_settings().state_db)) as conexao, conexao:
+        conexao.execute("delete from audit_log")
+        conexao.executemany(
+            "insert into audit_log values (?, 'ana', 'corretor', 'exportacao', 'p', '{}', ?, null)",
+            [
+                ("2026-10-31T12:00:00+00:00", 1),
+                ("2026-11-01T02:59:59.999999+00:00", 2),  # 31/10 23:59:59 in São Paulo
+                ("2026-11-01T03:00:00+00:00", 3),  # 01/11 00:00 in São Paulo
+                ("2026-11-02T02:59:59+00:00", 4),  # 01/11 23:59:59
+                ("2026-11-02T03:00:00+00:00", 5),  # 02/11
+            ],
+        )
+    dia = date(2026, 11, 1)
+    assert list(data_access.auditoria(GESTOR, dia, dia)["linhas"]) == [4, 3]
+    assert list(data_access.auditoria(GESTOR, fim=date(2026, 10, 31))["linhas"]) == [2, 1]
+    assert list(data_access.auditoria(GESTOR, limite=2)["linhas"]) == [5, 4]
