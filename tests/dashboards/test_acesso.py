@@ -300,3 +300,15 @@ def test_auditoria_por_dia_de_sao_paulo(publicacao):
     assert list(data_access.auditoria(GESTOR, dia, dia)["linhas"]) == [4, 3]
     assert list(data_access.auditoria(GESTOR, fim=date(2026, 10, 31))["linhas"]) == [2, 1]
     assert list(data_access.auditoria(GESTOR, limite=2)["linhas"]) == [5, 4]
+
+
+def test_login_bloqueado_apos_senhas_erradas(publicacao):
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    for _ in range(sessao.TENTATIVAS_DE_LOGIN):
+        at = entrar(at, "analista", "errada")
+        assert [erro.value for erro in at.error] == ["Usuário ou senha incorretos."]
+    at = entrar(at, "analista", SENHA)  # the right password, too late
+    assert "Login bloqueado" in at.error[0].value
+    assert not at.title
+    # Another login is not affected.
+    assert app_como("gestora").title[0].value == "Alterações cadastrais"
