@@ -357,7 +357,7 @@ def usuarios_senha() -> None:
     """Ask for a password (twice, hidden) and print its bcrypt hash for the users file."""
     import streamlit_authenticator as stauth
 
-    senha = typer.prompt("Senha", hide_input=True, confirmation_prompt=True)
+    senha = typer.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)
     if len(senha) < 10:
         console.print("[red]error[/red]: use at least 10 characters")
         raise typer.Exit(2)

@@ -81,3 +81,41 @@ def test_sql_without_a_publication_says_what_to_do(tmp_path: Path):
     result = alicerce(tmp_path / "vazio", "sql", "select 1")
     assert result.returncode == 2
     assert "alicerce run" in result.stderr
+
+
+def test_usuarios_senha_gives_a_hash_the_login_accepts(tmp_path: Path):
+    gerada = subprocess.run(
+        [ALICERCE, "usuarios", "senha"], input="uma-senha-longa\numa-senha-longa\n",
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert gerada.returncode == 0, gerada.stderr
+    senha_hash = gerada.stdout.strip()  # the prompts go to stderr
+    assert senha_hash.startswith("$2b$")
+    import bcrypt
+
+    assert bcrypt.checkpw(b"uma-senha-longa", senha_hash.encode())
+    assert "uma-senha-longa" not in gerada.stdout
+
+    curta = subprocess.run(
+        [ALICERCE, "usuarios", "senha"], input="curta\ncurta\n",
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert curta.returncode == 2
+    assert "at least 10 characters" in curta.stderr
+
+
+def test_usuarios_verificar(tmp_path: Path):
+    lista = alicerce(tmp_path / "data", "usuarios", "verificar")
+    assert lista.returncode == 0, lista.stderr
+    assert "corretor101" in lista.stdout and "corretor 101" in lista.stdout
+    assert "demo users with public passwords" in lista.stderr
+
+    ruim = tmp_path / "usuarios.yaml"
+    ruim.write_text("usuarios:\n  - {login: ana, nome: Ana, papel: corretor}\n", "utf-8")
+    env = {**os.environ, "ALICERCE_USUARIOS_FILE": str(ruim)}
+    recusado = subprocess.run(
+        [ALICERCE, "usuarios", "verificar"], env=env,
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert recusado.returncode == 2
+    assert "o papel corretor exige idcorretor" in " ".join(recusado.stderr.split())
