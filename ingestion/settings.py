@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     sandbox_clock: str | None = None
     # The portal event contract's extensions (extra event types and fields); see docs/sources.md.
     portal_contract_file: Path = PROJECT_ROOT / "ingestion" / "portal" / "contract.yml"
+    # The portal's periodic update campaign, versioned by effective date (docs/sources.md).
+    campaign_file: Path = PROJECT_ROOT / "ingestion" / "portal" / "campanha.yml"
 
     @cached_property
     def crm_sandbox_dir(self) -> Path:
