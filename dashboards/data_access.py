@@ -300,8 +300,9 @@ def _filtros_para_auditoria(
 def _auditar_revelacao(
     usuario: Usuario, pagina: Pagina, filtros: dict[str, Any], linhas: int
 ) -> None:
-    """One audit row per reveal: the same page and filters again in one session are not new."""
-    chave = json.dumps([pagina, filtros], sort_keys=True)
+    """One audit row per reveal: the same user, page and filters again in one session (a rerun)
+    are not a new one."""
+    chave = json.dumps([usuario.login, pagina, filtros], sort_keys=True)
     ja_auditadas = st.session_state.setdefault("alicerce_revelacoes_auditadas", set())
     if chave in ja_auditadas:
         return
