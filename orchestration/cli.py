@@ -361,6 +361,10 @@ def usuarios_senha() -> None:
     if len(senha) < 10:
         console.print("[red]error[/red]: use at least 10 characters")
         raise typer.Exit(2)
+    if senha != senha.strip():
+        # The login form sends what is typed; a space a copy-paste dropped would lock the user out.
+        console.print("[red]error[/red]: the password starts or ends with a space")
+        raise typer.Exit(2)
     typer.echo(stauth.Hasher.hash(senha))
 
 
@@ -385,6 +389,10 @@ def usuarios_verificar() -> None:
     Console().print(table)
 
 
+def _is_demo_users_file(settings) -> bool:
+    return settings.usuarios_file.name == "usuarios.demo.yaml"
+
+
 def _check_users_file(settings):
     """The users file's users; a clear error and exit code 2 when it is invalid."""
     from dashboards.usuarios import ArquivoDeUsuariosInvalido, carregar
@@ -394,7 +402,7 @@ def _check_users_file(settings):
     except ArquivoDeUsuariosInvalido as error:
         console.print(f"[red]error[/red]: {escape(str(error))}")
         raise typer.Exit(2) from None
-    if settings.usuarios_file.name == "usuarios.demo.yaml":
+    if _is_demo_users_file(settings):
         console.print(
             "[yellow]warning[/yellow]: demo users with public passwords (README); "
             "set ALICERCE_USUARIOS_FILE for real use"
@@ -409,17 +417,37 @@ def serve(
         str, typer.Option(help="Address to bind; the pages carry personal data, keep it local.")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8501,
+    demo_users_on_network: Annotated[
+        bool,
+        typer.Option(
+            "--demo-users-on-network",
+            help="Allow the demo users file (public passwords) on a non-local address.",
+        ),
+    ] = False,
 ) -> None:
-    """Serve the dashboards on the published copy (Streamlit)."""
+    """Serve the dashboards on the published copy (Streamlit).
+
+    Streamlit reads `.streamlit/secrets.toml` (the OIDC provider) from the folder this runs in.
+    """
     settings = get_settings()
     prepare_environment(settings)
     _check_users_file(settings)
     if host not in ("127.0.0.1", "localhost", "::1"):
+        if _is_demo_users_file(settings) and not demo_users_on_network:
+            console.print(
+                f"[red]error[/red]: the demo users' passwords are public; refusing to serve them "
+                f"on {host}. Set ALICERCE_USUARIOS_FILE (docs/access.md), or pass "
+                "--demo-users-on-network for a demonstration"
+            )
+            raise typer.Exit(2)
         console.print(f"[yellow]warning[/yellow]: serving personal data on {host}:{port}")
     command = [
         sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboards" / "app.py"),
         "--server.address", host, "--server.port", str(port), "--server.headless", "true",
-        "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer",
+        "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
+        "--client.toolbarMode", "viewer",
+        # Tables' own "Download as CSV" would bypass the audited export buttons.
+        "--client.disableDataExport", "true",
     ]  # fmt: skip
     console.print(f"dashboards at http://{host}:{port}")
     os.execv(sys.executable, command)

@@ -28,6 +28,7 @@ ARGUMENTOS_CHROMIUM = [
     "--no-first-run",
 ]
 BOM = b"\xef\xbb\xbf"
+ALICERCE = str(Path(sys.executable).parent / "alicerce")
 
 # No skip when Chromium is missing: `make test` installs it, and a skipped test proves nothing.
 pytestmark = pytest.mark.browser
@@ -93,7 +94,7 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def servidor(data_dir: Path, tmp_path: Path) -> Iterator[str]:
-    """`streamlit run dashboards/app.py` on a free port; always terminated afterwards."""
+    """`alicerce serve` on a free port, as users start it; always terminated afterwards."""
     porta = _porta_livre()
     ambiente = {
         **os.environ,
@@ -106,16 +107,12 @@ def servidor(data_dir: Path, tmp_path: Path) -> Iterator[str]:
     log = tmp_path / "streamlit.log"
     with log.open("wb") as saida:
         processo = subprocess.Popen(
-            [
-                "streamlit", "run", "dashboards/app.py",
-                "--server.port", str(porta),
-                "--server.address", "127.0.0.1",
-                "--server.headless", "true",
-                "--server.fileWatcherType", "none",
-                "--browser.gatherUsageStats", "false",
-            ],
-            cwd=RAIZ, env=ambiente, stdout=saida, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            [ALICERCE, "serve", "--port", str(porta)],
+            cwd=tmp_path,
+            env=ambiente,
+            stdout=saida,
+            stderr=subprocess.STDOUT,
+        )
     try:
         url = f"http://127.0.0.1:{porta}"
         _esperar_servidor(url, processo, log)
@@ -139,6 +136,19 @@ def _esperar_fim_da_execucao(pagina) -> None:
 
     expect(pagina.get_by_test_id("stStatusWidgetRunningIcon")).to_have_count(0, timeout=30_000)
     expect(pagina.locator('[data-stale="true"]')).to_have_count(0, timeout=30_000)
+
+
+def _ver_titulo(pagina, nome: str, timeout: float = 60_000) -> None:
+    """Wait for exactly one visible page heading `nome`.
+
+    While a rerun replaces the page, the previous run's heading can sit beside the new one for a
+    moment; a plain locator would then fail on two matches.
+    """
+    from playwright.sync_api import expect
+
+    titulo = pagina.get_by_role("heading", name=nome)
+    expect(titulo).to_have_count(1, timeout=timeout)
+    expect(titulo).to_be_visible()
 
 
 def _entrar(pagina, login: str, senha: str) -> None:
@@ -167,9 +177,7 @@ def test_corretor_no_navegador(servidor: str, data_dir: Path, tmp_path: Path):
             expect(pagina.get_by_text("Usuário ou senha incorretos.")).to_be_visible(timeout=30_000)
             _entrar(pagina, "corretor102", publicacao.SENHA)
 
-            expect(pagina.get_by_role("heading", name="Alterações cadastrais")).to_be_visible(
-                timeout=60_000
-            )
+            _ver_titulo(pagina, "Alterações cadastrais")
             expect(pagina.get_by_test_id("stSidebar")).to_contain_text(
                 "Conectado como Corretor 102 (corretor, corretor 102)"
             )
@@ -178,6 +186,11 @@ def test_corretor_no_navegador(servidor: str, data_dir: Path, tmp_path: Path):
             tabelas = pagina.locator('[data-testid="stDataFrame"]')
             expect(tabelas.last).to_be_visible(timeout=60_000)
             expect(tabelas).to_have_count(2)  # totals by field, and the before/after table
+            # The tables' own toolbar offers no download: exports go through the audited buttons.
+            tabelas.last.hover()
+            barra_da_tabela = pagina.get_by_test_id("stElementToolbar").last
+            expect(barra_da_tabela.get_by_role("button", name="Search")).to_be_visible()
+            expect(barra_da_tabela.get_by_role("button", name="Download as CSV")).to_have_count(0)
             expect(pagina.get_by_test_id("stMetric").first).to_contain_text("Alterações")
             expect(pagina.get_by_test_id("stSidebar")).to_contain_text(
                 "dados atualizados em 27/11/2026 15:30"
@@ -190,7 +203,7 @@ def test_corretor_no_navegador(servidor: str, data_dir: Path, tmp_path: Path):
             dia = pagina.get_by_role("spinbutton", name="day, Data de referência")
             dia.click()
             dia.press_sequentially("20")
-            pagina.get_by_role("heading", name="Alterações cadastrais").click()  # commits on blur
+            pagina.get_by_role("heading", name="Alterações cadastrais").first.click()  # blur
             expect(pagina.get_by_text("Período: 01/11/2026 a 20/11/2026")).to_be_visible(
                 timeout=30_000
             )
@@ -215,9 +228,7 @@ def test_corretor_no_navegador(servidor: str, data_dir: Path, tmp_path: Path):
             # A URL of a page the role may not open leads to their own page, never the other
             # (a new browser session: the signed cookie logs them in again).
             pagina.goto(f"{servidor}/auditoria", wait_until="domcontentloaded")
-            expect(pagina.get_by_role("heading", name="Alterações cadastrais")).to_be_visible(
-                timeout=60_000
-            )
+            _ver_titulo(pagina, "Alterações cadastrais")
             expect(pagina.get_by_role("heading", name="Auditoria")).to_have_count(0)
 
             pagina.get_by_test_id("stSidebar").get_by_role("button", name="Sair").click()

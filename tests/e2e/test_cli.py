@@ -103,6 +103,13 @@ def test_usuarios_senha_gives_a_hash_the_login_accepts(tmp_path: Path):
     assert curta.returncode == 2
     assert "at least 10 characters" in curta.stderr
 
+    espacos = subprocess.run(
+        [ALICERCE, "usuarios", "senha"], input=" uma-senha-longa\n uma-senha-longa\n",
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert espacos.returncode == 2
+    assert "starts or ends with a space" in espacos.stderr
+
 
 def test_usuarios_verificar(tmp_path: Path):
     lista = alicerce(tmp_path / "data", "usuarios", "verificar")
@@ -119,3 +126,9 @@ def test_usuarios_verificar(tmp_path: Path):
     )  # fmt: skip
     assert recusado.returncode == 2
     assert "o papel corretor exige idcorretor" in " ".join(recusado.stderr.split())
+
+
+def test_serve_refuses_the_demo_users_on_a_network_address(tmp_path: Path):
+    recusado = alicerce(tmp_path / "data", "serve", "--host", "0.0.0.0", "--port", "1")
+    assert recusado.returncode == 2
+    assert "refusing to serve them on 0.0.0.0" in " ".join(recusado.stderr.split())

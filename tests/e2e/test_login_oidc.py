@@ -23,11 +23,14 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.test_browser import (
+    ALICERCE,
     ARGUMENTOS_CHROMIUM,
     CHROMIUM,
+    _esperar_fim_da_execucao,
     _esperar_servidor,
     _modulo_de_publicacao,
     _porta_livre,
+    _ver_titulo,
 )
 
 RAIZ = Path(__file__).resolve().parents[2]
@@ -162,12 +165,13 @@ def _escrever_publicacao(data_dir: Path) -> None:
 
 @pytest.fixture
 def iniciar_app(provedor: Provedor, tmp_path: Path) -> Iterator[Callable[..., str]]:
-    """Starts `streamlit run dashboards/app.py` with ALICERCE_LOGIN=oidc; returns its URL.
+    """Starts `alicerce serve` with ALICERCE_LOGIN=oidc in tmp_path; returns its URL.
 
-    Streamlit's [auth] goes in a secrets.toml of tmp_path (`--secrets.files`), pointing at the
-    provider. The server is always terminated afterwards.
+    Streamlit's [auth] goes in `.streamlit/secrets.toml` of that folder, as docs/access.md says,
+    pointing at the provider. The server is always terminated afterwards.
     """
-    segredos = tmp_path / "secrets.toml"
+    segredos = tmp_path / ".streamlit" / "secrets.toml"
+    segredos.parent.mkdir()
     segredos.write_text(
         "[auth]\n"
         f'redirect_uri = "{provedor.redirect_uri}"\n'
@@ -197,17 +201,12 @@ def iniciar_app(provedor: Provedor, tmp_path: Path) -> Iterator[Callable[..., st
             log = tmp_path / "streamlit.log"
             with log.open("wb") as saida:
                 processo = subprocess.Popen(
-                    [
-                        "streamlit", "run", "dashboards/app.py",
-                        "--server.port", str(porta),
-                        "--server.address", "127.0.0.1",
-                        "--server.headless", "true",
-                        "--server.fileWatcherType", "none",
-                        "--browser.gatherUsageStats", "false",
-                        "--secrets.files", str(segredos),
-                    ],
-                    cwd=RAIZ, env=ambiente, stdout=saida, stderr=subprocess.STDOUT,
-                )  # fmt: skip
+                    [ALICERCE, "serve", "--port", str(porta)],
+                    cwd=tmp_path,
+                    env=ambiente,
+                    stdout=saida,
+                    stderr=subprocess.STDOUT,
+                )
             pilha.callback(_terminar, processo)
             url = f"http://127.0.0.1:{porta}"
             _esperar_servidor(url, processo, log)
@@ -226,13 +225,6 @@ def pagina() -> Iterator:
             yield navegador.new_page(viewport={"width": 1600, "height": 1200})
         finally:
             navegador.close()
-
-
-def _esperar_fim_da_execucao(pagina) -> None:
-    from playwright.sync_api import expect
-
-    expect(pagina.get_by_test_id("stStatusWidgetRunningIcon")).to_have_count(0, timeout=30_000)
-    expect(pagina.locator('[data-stale="true"]')).to_have_count(0, timeout=30_000)
 
 
 def _ir_ao_provedor(pagina, provedor: Provedor) -> None:
@@ -295,7 +287,7 @@ def test_login_oidc_do_corretor_sair_e_recusas(provedor, iniciar_app, pagina, tm
     expect(barra).to_contain_text(
         "Conectado como Corretor 101 (corretor, corretor 101)", timeout=60_000
     )
-    expect(pagina.get_by_role("heading", name="Alterações cadastrais")).to_be_visible()
+    _ver_titulo(pagina, "Alterações cadastrais")
     expect(pagina.get_by_test_id("stMetric").first).to_contain_text("Alterações", timeout=60_000)
     _esperar_fim_da_execucao(pagina)
     assert _cookies_do_streamlit(pagina)
@@ -350,7 +342,7 @@ def test_sessao_oidc_expira_apos_sessao_horas(provedor, iniciar_app, pagina):
     pagina.get_by_text("Mês anterior", exact=True).click()
     _esperar_fim_da_execucao(pagina)
     expect(barra).to_contain_text("Conectado como Corretor 101")
-    expect(pagina.get_by_role("heading", name="Alterações cadastrais")).to_be_visible()
+    _ver_titulo(pagina, "Alterações cadastrais")
     assert time.time() < antes_do_token + duracao, "too slow to check before the expiry"
 
     # The first interaction after the limit: Streamlit's logout, back to "Entrar".
