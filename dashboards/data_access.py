@@ -776,9 +776,7 @@ def _mascarado(linhas: pd.DataFrame, visiveis: frozenset[Dado]) -> pd.DataFrame:
             lambda documento: None if pd.isna(documento) else mascarar_cpf(documento)
         )
     ocultos = linhas["campo"].map(
-        lambda campo: (
-            campo in politica.DADO_DO_CAMPO and politica.DADO_DO_CAMPO[campo] not in visiveis
-        )
+        lambda campo: politica.dado_do_campo(campo) not in (None, *visiveis)
     )
     for coluna in ("valor_anterior", "valor_atual"):
         linhas[coluna] = [

@@ -123,36 +123,24 @@ _OCULTO = "***"
 def mascarar_campo(campo: str, valor: str | None) -> str | None:
     """Mask one registration value for screens, by field, keeping just enough to recognise it.
 
-    rg keeps its last 3 characters ("******78X"), celular its last 4 digits ("(**) *****-5432"),
-    email the first letter and the domain ("j***@novo.com.br"), cep its first 2 digits
-    ("50***-***"); renda_familiar, endereco and any other field are hidden entirely. None or
-    blank stays None (nothing on file).
+    Masks are built from the value's digits or letters alone, in a fixed layout, so punctuation
+    or stray text never shows through: rg keeps its last 3 characters ("******78X"), celular its
+    last 4 digits ("(**) *****-5432"), email the first letter and the domain ("j***@novo.com.br"),
+    cep its first 2 digits ("50***-***"). A value too short to keep anything, renda_familiar,
+    endereco and any other field are hidden entirely. None or blank stays None (nothing on file).
     """
     if valor is None or not valor.strip():
         return None
     texto = valor.strip()
     if campo == "email":
         local, arroba, dominio = texto.partition("@")
-        return f"{local[:1]}{_OCULTO}@{dominio}" if arroba else _OCULTO
+        return f"{local[:1]}{_OCULTO}@{dominio}" if arroba and local and dominio else _OCULTO
     if campo == "rg":
-        return "*" * max(len(texto) - 3, 3) + texto[-3:] if len(texto) > 3 else _OCULTO
+        caracteres = re.sub(r"[^0-9A-Za-z]", "", texto)
+        return "*" * (len(caracteres) - 3) + caracteres[-3:] if len(caracteres) >= 6 else _OCULTO
+    digitos = re.sub(r"\D", "", texto)
     if campo == "celular":
-        return _digitos_ocultos(texto, manter=lambda i, total: i >= total - 4)
+        return f"(**) *****-{digitos[-4:]}" if len(digitos) >= 8 else _OCULTO
     if campo == "cep":
-        return _digitos_ocultos(texto, manter=lambda i, total: i < 2)
+        return f"{digitos[:2]}***-***" if len(digitos) == 8 else _OCULTO
     return _OCULTO
-
-
-def _digitos_ocultos(texto: str, manter) -> str:
-    """Replace each digit with '*' unless `manter(its position among the digits, digits)`."""
-    total = sum(caractere.isdigit() for caractere in texto)
-    if total < 6:
-        return _OCULTO  # too short to keep anything without giving it away
-    saida, posicao = [], 0
-    for caractere in texto:
-        if caractere.isdigit():
-            saida.append(caractere if manter(posicao, total) else "*")
-            posicao += 1
-        else:
-            saida.append(caractere)
-    return "".join(saida)

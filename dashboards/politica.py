@@ -60,7 +60,9 @@ REVELAVEIS: dict[Papel, frozenset[Dado]] = {
 # validation, so they cannot be masked field by field): only these roles read them.
 LEEM_CONTEUDO_DA_QUARENTENA: frozenset[Papel] = frozenset({Papel.GESTOR})
 
-# The registration fields of the change report, by kind; nome is not masked.
+# The registration fields of the change report, by kind. Only the fields of SEM_MASCARA are shown
+# as they are; any other field, a new one included, counts as a document, the strictest kind.
+SEM_MASCARA: frozenset[str] = frozenset({"nome"})
 DADO_DO_CAMPO: dict[str, Dado] = {
     "rg": Dado.DOCUMENTO,
     "renda_familiar": Dado.RENDA,
@@ -69,6 +71,13 @@ DADO_DO_CAMPO: dict[str, Dado] = {
     "cep": Dado.ENDERECO,
     "endereco": Dado.ENDERECO,
 }
+
+
+def dado_do_campo(campo: str) -> Dado | None:
+    """The kind of personal data a registration field holds; None for the fields never masked."""
+    if campo in SEM_MASCARA:
+        return None
+    return DADO_DO_CAMPO.get(campo, Dado.DOCUMENTO)
 
 
 def pode_abrir(usuario: Usuario, pagina: Pagina) -> bool:

@@ -222,7 +222,8 @@ def _login_oidc(todos: tuple[Usuario, ...], settings: Settings) -> Usuario | Non
         return None
 
     email = st.user.get("email")
-    verificado = st.user.get("email_verified") is not False
+    # Absent counts as unverified: a provider that lets users type any e-mail must not match one.
+    verificado = st.user.get("email_verified") in (True, "true")
     usuario = usuarios.por_email(todos, email) if verificado else None
     if usuario is None:
         st.error(

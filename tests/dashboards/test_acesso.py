@@ -10,7 +10,7 @@ import json
 import sqlite3
 import time
 from contextlib import closing
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 import pytest
@@ -25,9 +25,11 @@ from .conftest import (
     ALTERACOES,
     APP,
     GESTOR,
+    JOAO,
     PUBLICADO_EM,
     SENHA,
     USUARIOS,
+    Alteracao,
     app_como,
     clientes_de,
     entrar,
@@ -175,6 +177,29 @@ def test_analista_revela_contatos_mas_nunca_documentos(publicacao):
     assert "joao@novo.com.br" in linhas["Valor atual"].tolist()
     assert linhas.set_index("Campo").loc["RG", "Valor atual"] == "******78X"
     assert "12345678901" not in linhas.to_string()
+
+
+def test_campo_sem_classificacao_fica_mascarado_como_documento(publicador):
+    """A field the policy does not know yet (a new one in the portal) is masked like a document:
+    the gestor sees it only on a reveal, the analista never."""
+    novo = Alteracao(
+        "ev-novo", **JOAO, campo="nome_da_mae", valor_anterior=None,
+        valor_atual="Teresa Conceição", alterado_em=datetime(2026, 11, 4, 9, 0),
+    )  # fmt: skip
+    publicador.publicar([*ALTERACOES, novo])
+
+    def valor(login: str, revelar: bool) -> str:
+        linhas = data_access.alteracoes(
+            USUARIOS[login], INICIO, FIM, ["nome_da_mae"], revelar=revelar
+        )
+        (unico,) = linhas["valor_atual"]
+        return unico
+
+    assert valor("gestora", revelar=False) == "***"
+    assert valor("gestora", revelar=True) == "Teresa Conceição"
+    assert valor("analista", revelar=True) == "***"
+    nomes = data_access.alteracoes(USUARIOS["analista"], INICIO, FIM, ["nome"])
+    assert nomes["valor_atual"].tolist() == [a.valor_atual for a in ALTERACOES if a.campo == "nome"]
 
 
 # --- exports --------------------------------------------------------------------------------------
