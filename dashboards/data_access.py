@@ -29,21 +29,18 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboards import politica
-from dashboards.formatacao import mascarar_campo, mascarar_cpf
+from dashboards import politica, usuarios
+from dashboards.formatacao import FUSO_SAO_PAULO, mascarar_campo, mascarar_cpf
 from dashboards.politica import Dado, Pagina
 from dashboards.usuarios import Papel, Usuario
 from ingestion import quality, state
 from ingestion.settings import get_settings
 from orchestration.lib.publish import current_publication
-
-_SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 
 SEM_PUBLICACAO = "Nenhuma publicação disponível ainda: rode `alicerce run`."
 
@@ -73,6 +70,13 @@ class AcessoNegado(PermissionError):
 
     def __init__(self, usuario: Usuario) -> None:
         super().__init__(f"O perfil “{usuario.papel}” não tem acesso a estes dados.")
+
+
+class SessaoEncerrada(PermissionError):
+    """The session that offered an export is over, or its user lost access since."""
+
+    def __init__(self) -> None:
+        super().__init__("A sessão terminou ou o acesso mudou: entre novamente para exportar.")
 
 
 @dataclass(frozen=True)
@@ -151,7 +155,7 @@ def alteracoes(
     if revelar:
         if not politica.pode_revelar(usuario):
             raise AcessoNegado(usuario)
-        filtros = _filtros_para_auditoria(inicio, fim, campos, busca)
+        filtros = filtros_auditados(inicio, fim, campos, busca, sem_mascara=True)
         _auditar_revelacao(usuario, Pagina.ALTERACOES_CADASTRAIS, filtros, len(linhas))
     return _mascarado(linhas, politica.visiveis(usuario, revelar))
 
@@ -223,8 +227,26 @@ def por_dia(
 # --- Exports and the audit ------------------------------------------------------------------------
 
 
+def filtros_auditados(
+    inicio: date,
+    fim: date,
+    campos: Sequence[str] | None,
+    busca: str | None,
+    sem_mascara: bool,
+) -> dict[str, Any]:
+    """The filters an audit row records, in one canonical form (sorted fields, trimmed search)."""
+    return {
+        "inicio": inicio.isoformat(),
+        "fim": fim.isoformat(),
+        "campos": sorted(set(campos or ())),
+        "busca": " ".join((busca or "").split()),
+        "sem_mascara": sem_mascara,
+    }
+
+
 def exportacao_auditada(
     usuario: Usuario,
+    valida_ate: datetime,
     pagina: Pagina,
     filtros: dict[str, Any],
     tabela: pd.DataFrame,
@@ -234,9 +256,15 @@ def exportacao_auditada(
     """The file of an export button: when the user downloads it, the audit gets a row first.
 
     `gerar` turns the table (as the screen shows it, masked as shown) into the file's bytes.
+    The download runs without a rerun of the page, so the login is checked again then: after
+    `valida_ate` (the session's end), or once the user's role or scope in the users file changed
+    or the user went, SessaoEncerrada and no file.
     """
 
     def arquivo() -> bytes:
+        atual = usuarios.por_login(usuarios.carregar(get_settings().usuarios_file), usuario.login)
+        if datetime.now(UTC) >= valida_ate or atual is None or atual.acesso() != usuario.acesso():
+            raise SessaoEncerrada()
         state.record_audit(
             get_settings().state_db, usuario.login, str(usuario.papel), Acao.EXPORTACAO,
             pagina, filtros, len(tabela), detail=formato,
@@ -282,19 +310,8 @@ def auditoria(
 
 def _inicio_do_dia_utc(dia: date) -> str:
     """Midnight of a São Paulo day as the audit's ISO 8601 UTC text (which sorts by time)."""
-    meia_noite = datetime.combine(dia, datetime.min.time(), tzinfo=_SAO_PAULO)
+    meia_noite = datetime.combine(dia, datetime.min.time(), tzinfo=FUSO_SAO_PAULO)
     return meia_noite.astimezone(UTC).isoformat()
-
-
-def _filtros_para_auditoria(
-    inicio: date, fim: date, campos: Sequence[str] | None, busca: str | None
-) -> dict[str, Any]:
-    return {
-        "inicio": inicio.isoformat(),
-        "fim": fim.isoformat(),
-        "campos": sorted(set(campos or ())),
-        "busca": " ".join((busca or "").split()),
-    }
 
 
 def _auditar_revelacao(

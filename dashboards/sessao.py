@@ -14,6 +14,7 @@ cookies of both logins would otherwise last longer (Streamlit's own lasts 30 day
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -28,6 +29,8 @@ from streamlit_authenticator.utilities.exceptions import LoginError
 from dashboards import usuarios
 from dashboards.usuarios import ArquivoDeUsuariosInvalido, Usuario
 from ingestion.settings import Settings, get_settings
+
+_log = logging.getLogger(__name__)
 
 # Where the logged-in user of a session is kept (tests of a single page set it directly).
 CHAVE_USUARIO = "alicerce_usuario"
@@ -56,7 +59,12 @@ def exigir_login() -> Usuario | None:
     try:
         todos = usuarios.carregar(settings.usuarios_file)
     except ArquivoDeUsuariosInvalido as erro:
-        st.error(str(erro))
+        # The details name logins and e-mails: for the server's log, not for anyone at the door.
+        _log.error("%s", erro)
+        st.error(
+            "O login está indisponível: o arquivo de usuários tem erros. "
+            "O administrador vê quais com `alicerce usuarios verificar`."
+        )
         return None
     if settings.login == "oidc":
         usuario = _login_oidc(todos, settings)
@@ -75,6 +83,12 @@ def usuario() -> Usuario:
     if not isinstance(atual, Usuario):
         st.stop()  # never reached through app.py, which draws no page before a login
     return atual
+
+
+def fim_da_sessao() -> datetime:
+    """When this session's login stops being valid (what a deferred export checks)."""
+    inicio = st.session_state.get(_INICIO) or datetime.now(UTC)  # tests of a lone page
+    return inicio + duracao(get_settings())
 
 
 def duracao(settings: Settings) -> timedelta:
@@ -109,6 +123,11 @@ def _login_arquivo(todos: tuple[Usuario, ...], settings: Settings) -> Usuario | 
             callback=_marcar_inicio,
         )
     except LoginError as erro:
+        if "not authorized" in str(erro):
+            # A re-login cookie of a user since removed from the users file: drop it, and the
+            # form again (otherwise this error would show until the cookie expired).
+            autenticador.logout(location="unrendered")
+            st.rerun()
         st.error(_mensagem_de_erro_de_login(str(erro)))
         return None
     situacao = st.session_state.get("authentication_status")
@@ -215,6 +234,7 @@ def _login_oidc(todos: tuple[Usuario, ...], settings: Settings) -> Usuario | Non
         if isinstance(emitido, int | float)
         else st.session_state.setdefault(_INICIO, datetime.now(UTC))
     )
+    st.session_state[_INICIO] = inicio
     if expirada(inicio, settings):
         # Clears Streamlit's cookie, and ends the provider's session too when the provider
         # advertises an end-session endpoint.

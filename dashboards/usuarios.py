@@ -72,6 +72,10 @@ class Usuario(BaseModel):
             raise ValueError(f"idimobiliaria só vale para o papel imobiliaria, não {self.papel}")
         return self
 
+    def acesso(self) -> tuple[Papel, int | None, int | None]:
+        """What decides what the user may see: role and CRM scope (not name, e-mail or password)."""
+        return (self.papel, self.idcorretor, self.idimobiliaria)
+
     def descricao(self) -> str:
         """How the sidebar names the user: name, role and the CRM scope."""
         escopo = ""

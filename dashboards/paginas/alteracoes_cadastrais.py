@@ -205,17 +205,14 @@ def _botoes_de_exportacao(
 ) -> None:
     periodo = filtros.periodo
     nome_arquivo = f"alteracoes-cadastrais_{periodo.inicio:%Y-%m-%d}_{periodo.fim:%Y-%m-%d}"
-    filtros_auditados = {
-        "inicio": periodo.inicio.isoformat(),
-        "fim": periodo.fim.isoformat(),
-        "campos": sorted(filtros.campos),
-        "busca": filtros.busca,
-        "sem_mascara": revelar,
-    }
+    auditados = data_access.filtros_auditados(
+        periodo.inicio, periodo.fim, filtros.campos, filtros.busca, sem_mascara=revelar
+    )
+    valida_ate = sessao.fim_da_sessao()
 
     def arquivo(formato: str, gerar):
         return data_access.exportacao_auditada(
-            usuario, Pagina.ALTERACOES_CADASTRAIS, filtros_auditados, tabela, formato, gerar
+            usuario, valida_ate, Pagina.ALTERACOES_CADASTRAIS, auditados, tabela, formato, gerar
         )
 
     botoes = st.container(horizontal=True)

@@ -10,7 +10,7 @@ import json
 import sqlite3
 import time
 from contextlib import closing
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 import pytest
@@ -34,9 +34,11 @@ from .conftest import (
     clientes_de,
     entrar,
     escrever_publicacao,
+    escrever_usuarios,
 )
 
 INICIO, FIM = date(2000, 1, 1), date(2030, 12, 31)
+ATE_AMANHA = datetime.now(UTC) + timedelta(days=1)  # a session still valid
 
 
 def todo_o_periodo(at: AppTest) -> AppTest:
@@ -150,7 +152,7 @@ def test_corretor_ve_mascarado_ate_revelar_e_a_revelacao_fica_auditada(publicaca
     assert registro["page"] == "alteracoes-cadastrais"
     assert registro["row_count"] == len(tabela(at))
     assert json.loads(registro["filters_json"]) == {
-        "inicio": "2000-01-01", "fim": "2030-12-31", "campos": [], "busca": "",
+        "inicio": "2000-01-01", "fim": "2030-12-31", "campos": [], "busca": "", "sem_mascara": True,
     }  # fmt: skip
 
     at.run()  # the same reveal again in this session is not a new one
@@ -208,10 +210,11 @@ def test_campo_sem_classificacao_fica_mascarado_como_documento(publicador):
 def test_exportacao_deixa_linha_na_auditoria(publicacao):
     usuario = USUARIOS["imob1"]
     linhas = data_access.alteracoes(usuario, INICIO, FIM)
-    filtros = {"inicio": "2000-01-01", "fim": "2030-12-31"}
+    filtros = data_access.filtros_auditados(INICIO, FIM, ["rg", "email"], "  Maria ", False)
     arquivo = data_access.exportacao_auditada(
-        usuario, Pagina.ALTERACOES_CADASTRAIS, filtros, linhas, "csv", exportacao.csv_excel
-    )
+        usuario, ATE_AMANHA, Pagina.ALTERACOES_CADASTRAIS, filtros, linhas, "csv",
+        exportacao.csv_excel,
+    )  # fmt: skip
     assert auditoria_no_banco() == []  # nothing until the file is really downloaded
     conteudo = arquivo()
     assert conteudo.startswith(b"\xef\xbb\xbf")
@@ -219,7 +222,39 @@ def test_exportacao_deixa_linha_na_auditoria(publicacao):
     assert (registro["login"], registro["action"], registro["row_count"], registro["detail"]) == (
         "imob1", "exportacao", len(linhas), "csv",
     )  # fmt: skip
-    assert json.loads(registro["filters_json"]) == filtros
+    assert json.loads(registro["filters_json"]) == {
+        "inicio": "2000-01-01", "fim": "2030-12-31", "campos": ["email", "rg"], "busca": "Maria",
+        "sem_mascara": False,
+    }  # fmt: skip
+
+
+def test_exportacao_recusada_depois_do_fim_da_sessao(publicacao):
+    """The download does not rerun the page: a button left open past the session's end exports
+    nothing and writes no audit row."""
+    usuario = USUARIOS["imob1"]
+    linhas = data_access.alteracoes(usuario, INICIO, FIM)
+    encerrada = datetime.now(UTC) - timedelta(seconds=1)
+    arquivo = data_access.exportacao_auditada(
+        usuario, encerrada, Pagina.ALTERACOES_CADASTRAIS, {}, linhas, "csv", exportacao.csv_excel
+    )
+    with pytest.raises(data_access.SessaoEncerrada):
+        arquivo()
+    assert auditoria_no_banco() == []
+
+
+def test_exportacao_recusada_a_quem_saiu_do_arquivo_de_usuarios(publicacao, tmp_path, monkeypatch):
+    usuario = USUARIOS["imob1"]
+    linhas = data_access.alteracoes(usuario, INICIO, FIM)
+    arquivo = data_access.exportacao_auditada(
+        usuario, ATE_AMANHA, Pagina.ALTERACOES_CADASTRAIS, {}, linhas, "csv", exportacao.csv_excel
+    )
+    outros = [outro for login, outro in USUARIOS.items() if login != "imob1"]
+    monkeypatch.setenv(
+        "ALICERCE_USUARIOS_FILE", str(escrever_usuarios(tmp_path / "sem-imob1.yaml", outros))
+    )
+    with pytest.raises(data_access.SessaoEncerrada):
+        arquivo()
+    assert auditoria_no_banco() == []
 
 
 # --- the audit page -------------------------------------------------------------------------------
@@ -229,8 +264,8 @@ def test_gestor_le_a_auditoria(publicacao):
     usuario = USUARIOS["corretor101"]
     linhas = data_access.alteracoes(usuario, INICIO, FIM, revelar=True)
     data_access.exportacao_auditada(
-        usuario, Pagina.ALTERACOES_CADASTRAIS, {"inicio": "2026-11-01"}, linhas, "xlsx",
-        exportacao.xlsx,
+        usuario, ATE_AMANHA, Pagina.ALTERACOES_CADASTRAIS, {"inicio": "2026-11-01"}, linhas,
+        "xlsx", exportacao.xlsx,
     )()  # fmt: skip
 
     at = pagina_de_auditoria("gestora")
@@ -298,13 +333,17 @@ def test_sessao_expira(publicacao, monkeypatch):
     assert at.title[0].value == "Alterações cadastrais"
 
 
-def test_arquivo_de_usuarios_invalido_mostra_o_erro(publicacao, tmp_path, monkeypatch):
+def test_arquivo_de_usuarios_invalido_fecha_o_login_sem_expor_o_motivo(
+    publicacao, tmp_path, monkeypatch, caplog
+):
     arquivo = tmp_path / "ruim.yaml"
     arquivo.write_text("usuarios:\n  - login: ana\n    nome: Ana\n    papel: corretor\n", "utf-8")
     monkeypatch.setenv("ALICERCE_USUARIOS_FILE", str(arquivo))
     at = AppTest.from_file(str(APP), default_timeout=60).run()
-    assert "o papel corretor exige idcorretor" in at.error[0].value
+    assert "alicerce usuarios verificar" in at.error[0].value
+    assert "ana" not in at.error[0].value
     assert not at.text_input
+    assert "o papel corretor exige idcorretor" in caplog.text  # the reason is in the server's log
 
 
 def test_auditoria_por_dia_de_sao_paulo(publicacao):

@@ -233,6 +233,19 @@ def test_corretor_no_navegador(servidor: str, data_dir: Path, tmp_path: Path):
 
             pagina.get_by_test_id("stSidebar").get_by_role("button", name="Sair").click()
             expect(pagina.get_by_label("Usuário")).to_be_visible(timeout=30_000)
+
+            # Removed from the users file while a re-login cookie lives: the form again, no error.
+            _entrar(pagina, "corretor102", publicacao.SENHA)
+            _ver_titulo(pagina, "Alterações cadastrais")
+            publicacao.escrever_usuarios(
+                tmp_path / "usuarios.yaml",
+                [u for login, u in publicacao.USUARIOS.items() if login != "corretor102"],
+            )
+            pagina.goto(servidor, wait_until="domcontentloaded")
+            expect(pagina.get_by_label("Usuário")).to_be_visible(timeout=30_000)
+            _esperar_fim_da_execucao(pagina)
+            expect(pagina.get_by_text("Não foi possível entrar")).to_have_count(0)
+            expect(pagina.get_by_role("heading", name="Alterações cadastrais")).to_have_count(0)
         finally:
             navegador.close()
 
