@@ -6,7 +6,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +28,7 @@ class Settings(BaseSettings):
     # Who may log in, with role and CRM broker/brokerage (docs/access.md). The demo's is public.
     usuarios_file: Path = PROJECT_ROOT / "dashboards" / "usuarios.demo.yaml"
     # A session ends this long after its login, whatever the cookie says.
-    sessao_horas: float = 8.0
+    sessao_horas: float = Field(default=8.0, gt=0)
     # Signs the users-file login's re-login cookie. Unset, a random key per server process
     # (a restart then asks everyone to log in again).
     sessao_chave: SecretStr | None = None

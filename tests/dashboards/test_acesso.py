@@ -161,6 +161,29 @@ def test_corretor_ve_mascarado_ate_revelar_e_a_revelacao_fica_auditada(publicaca
     assert [registro["row_count"] for registro in auditoria_no_banco()] == [len(linhas), 1]
 
 
+def test_revelacao_de_outro_login_na_mesma_sessao_e_auditada(publicacao):
+    """The reveal de-duplication is per user: a second login in the same browser session that
+    reveals the same filters leaves its own row."""
+    at = AppTest.from_string(
+        "import streamlit as st\n"
+        "from datetime import date\n"
+        "from dashboards import data_access\n"
+        "data_access.alteracoes(\n"
+        "    st.session_state['quem'], date(2000, 1, 1), date(2030, 12, 31), revelar=True\n"
+        ")\n",
+        default_timeout=60,
+    )
+    at.session_state["quem"] = USUARIOS["corretor101"]
+    at.run()
+    at.run()
+    at.session_state["quem"] = USUARIOS["corretor102"]
+    at.run()
+    assert [registro["login"] for registro in auditoria_no_banco()] == [
+        "corretor101",
+        "corretor102",
+    ]
+
+
 def test_gestor_ve_contatos_e_renda_mas_revela_documentos(publicacao):
     at = todo_o_periodo(app_como("gestora"))
     linhas = tabela(at)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from dashboards import usuarios
 from dashboards.usuarios import ArquivoDeUsuariosInvalido, Papel
+from ingestion.settings import Settings
 
 HASH = "$2b$04$abcdefghijklmnopqrstuuJ1ZBmVbZ0JCsxkRZ0fK9f9c6Ty3qvXe"
 DEMO = Path(__file__).resolve().parents[2] / "dashboards" / "usuarios.demo.yaml"
@@ -83,3 +85,10 @@ def test_arquivo_alterado_e_relido(tmp_path):
 
     os.utime(caminho, (1, 1))  # a different modification time, even within the same second
     assert [usuario.login for usuario in usuarios.carregar(caminho)] == ["bia"]
+
+
+@pytest.mark.parametrize("horas", ["0", "-1"])
+def test_duracao_da_sessao_tem_que_ser_positiva(monkeypatch, horas):
+    monkeypatch.setenv("ALICERCE_SESSAO_HORAS", horas)
+    with pytest.raises(ValidationError, match="sessao_horas"):
+        Settings()
