@@ -19,13 +19,24 @@ from orchestration.defs.dbt.assets import alicerce_dbt_models, dbt_resource  # n
 from orchestration.defs.pipeline.jobs import PIPELINE_JOB, pipeline, verificar_frescor  # noqa: E402
 from orchestration.defs.pipeline.schedules import diario, frescor_de_hora_em_hora  # noqa: E402
 from orchestration.defs.pipeline.sensors import arquivos_novos  # noqa: E402
-from orchestration.defs.portal.assets import portal_eventos, portal_eventos_frescor  # noqa: E402
+from orchestration.defs.portal.assets import (  # noqa: E402
+    portal_campanha,
+    portal_eventos,
+    portal_eventos_frescor,
+)
 from orchestration.defs.publish.assets import publicacao, publicacao_frescor  # noqa: E402
 
 __all__ = ["PIPELINE_JOB", "defs"]
 
 defs = dg.Definitions(
-    assets=[portal_eventos, *crm_assets, crm_varreduras, alicerce_dbt_models, publicacao],
+    assets=[
+        portal_eventos,
+        portal_campanha,
+        *crm_assets,
+        crm_varreduras,
+        alicerce_dbt_models,
+        publicacao,
+    ],
     asset_checks=[portal_eventos_frescor, *crm_freshness_checks, publicacao_frescor],
     jobs=[pipeline, verificar_frescor],
     schedules=[diario, frescor_de_hora_em_hora, varredura_semanal],

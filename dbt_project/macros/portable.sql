@@ -106,3 +106,29 @@
 {% macro default__try_cast(value, type) -%}
     try_cast({{ value }} as {{ type }})
 {%- endmacro %}
+
+{#- A date `days` calendar days after `day` (days may be a column). -#}
+{% macro add_days(day, days) -%}
+    {{ return(adapter.dispatch('add_days', 'alicerce')(day, days)) }}
+{%- endmacro %}
+
+{% macro default__add_days(day, days) -%}
+    cast({{ day }} + cast({{ days }} as integer) as date)
+{%- endmacro %}
+
+{% macro spark__add_days(day, days) -%}
+    date_add({{ day }}, cast({{ days }} as int))
+{%- endmacro %}
+
+{#- Calendar days from `start` to `end` (negative when end is earlier). -#}
+{% macro days_between(start, end) -%}
+    {{ return(adapter.dispatch('days_between', 'alicerce')(start, end)) }}
+{%- endmacro %}
+
+{% macro default__days_between(start, end) -%}
+    date_diff('day', {{ start }}, {{ end }})
+{%- endmacro %}
+
+{% macro spark__days_between(start, end) -%}
+    datediff({{ end }}, {{ start }})
+{%- endmacro %}

@@ -7,13 +7,33 @@ version holds from its `vigente_desde` (a São Paulo date) until the next one. T
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from ingestion.lake import partition_dir
 from ingestion.portal.contract import TRACKED_FIELDS
+from ingestion.settings import Settings
+
+SOURCE = "portal"
+# One row per version, and one per (version, field the form shows): both engines read them.
+VERSIONS_TABLE = "campanha"
+FIELDS_TABLE = "campanha_campos"
+VERSIONS_SCHEMA = pa.schema(
+    [
+        ("vigente_desde", pa.date32()),
+        ("vigente_ate", pa.date32()),  # exclusive; NULL for the version in force now
+        ("habilitada", pa.bool_()),
+        ("frequencia_dias", pa.int32()),
+        ("ativacao", pa.date32()),
+    ]
+)
+FIELDS_SCHEMA = pa.schema([("vigente_desde", pa.date32()), ("campo", pa.string())])
 
 MAX_FREQUENCY_DAYS = 3650
 
@@ -120,3 +140,43 @@ def load_campaign(path: Path) -> Campaign:
             for e in error.errors()
         )
         raise CampaignError(f"{path}: {problems}") from None
+
+
+def write_campaign(settings: Settings, campaign: Campaign, load_date: str) -> dict[str, Path]:
+    """Write the campaign to the raw lake as the settings of this load date, replacing earlier
+    snapshots (the lake holds the campaign as configured at the last run). Returns the files."""
+    ends = [version.vigente_desde for version in campaign.versoes[1:]] + [None]
+    versions = pa.table(
+        {
+            "vigente_desde": [version.vigente_desde for version in campaign.versoes],
+            "vigente_ate": ends,
+            "habilitada": [version.habilitada for version in campaign.versoes],
+            "frequencia_dias": [version.frequencia_dias for version in campaign.versoes],
+            "ativacao": [version.ativacao for version in campaign.versoes],
+        },
+        schema=VERSIONS_SCHEMA,
+    )
+    fields = pa.table(
+        {
+            "vigente_desde": [v.vigente_desde for v in campaign.versoes for _ in v.campos],
+            "campo": [campo for version in campaign.versoes for campo in version.campos],
+        },
+        schema=FIELDS_SCHEMA,
+    )
+    return {
+        VERSIONS_TABLE: _replace_snapshot(settings, VERSIONS_TABLE, versions, load_date),
+        FIELDS_TABLE: _replace_snapshot(settings, FIELDS_TABLE, fields, load_date),
+    }
+
+
+def _replace_snapshot(settings: Settings, table: str, rows: pa.Table, load_date: str) -> Path:
+    folder = partition_dir(settings.raw_dir, SOURCE, table, load_date)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{table}.parquet"
+    tmp = folder / f".{table}.parquet.tmp"  # Spark and DuckDB's glob skip names starting with .
+    pq.write_table(rows, tmp)
+    tmp.replace(target)
+    for older in (settings.raw_dir / SOURCE / table).glob("dt=*"):
+        if older != folder:
+            shutil.rmtree(older)
+    return target

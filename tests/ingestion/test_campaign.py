@@ -5,12 +5,25 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from ingestion.demo.timeline import DEMO_CAMPAIGN
-from ingestion.portal.campaign import CampaignError, load_campaign
+from ingestion.portal.campaign import CampaignError, load_campaign, write_campaign
 from ingestion.portal.contract import TRACKED_FIELDS
 from ingestion.settings import Settings
+
+# The campaign on from 2021-01-04 every 90 days; from 2022-06-01 every 30 days, the form
+# showing only the contacts.
+PARTIAL_FORM = """
+versoes:
+  - {vigente_desde: 2021-01-04, habilitada: true, frequencia_dias: 90, ativacao: 2021-01-04}
+  - vigente_desde: 2022-06-01
+    habilitada: true
+    frequencia_dias: 30
+    ativacao: 2021-01-04
+    campos: [email, celular]
+"""
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -91,3 +104,42 @@ def test_each_mistake_has_a_clear_message(tmp_path, text, message):
 def test_missing_file(tmp_path):
     with pytest.raises(CampaignError, match="cannot read the campaign file"):
         load_campaign(tmp_path / "nope.yml")
+
+
+def test_written_to_the_lake_as_the_last_runs_snapshot(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("ALICERCE_DATA_DIR", str(tmp_path / "data"))
+    settings = Settings()
+    campaign = load_campaign(write(tmp_path, PARTIAL_FORM))
+    write_campaign(settings, campaign, "2026-11-26")
+    files = write_campaign(settings, campaign, "2026-11-27")
+
+    folder = settings.raw_dir / "portal" / "campanha"
+    assert [p.name for p in folder.iterdir()] == ["dt=2026-11-27"]  # the older snapshot is gone
+    versions = duckdb.sql(
+        f"select vigente_desde, vigente_ate, habilitada, frequencia_dias, ativacao "
+        f"from '{files['campanha']}' order by vigente_desde"
+    ).fetchall()
+    assert versions == [
+        (date(2021, 1, 4), date(2022, 6, 1), True, 90, date(2021, 1, 4)),
+        (date(2022, 6, 1), None, True, 30, date(2021, 1, 4)),
+    ]
+    fields = duckdb.sql(
+        f"select vigente_desde, campo from '{files['campanha_campos']}' order by all"
+    ).fetchall()
+    assert fields == [(date(2021, 1, 4), campo) for campo in sorted(TRACKED_FIELDS)] + [
+        (date(2022, 6, 1), "celular"),
+        (date(2022, 6, 1), "email"),
+    ]
+
+
+def test_an_invalid_file_fails_the_asset_with_its_message(tmp_path: Path, monkeypatch):
+    import dagster as dg
+
+    from orchestration.defs.portal.assets import portal_campanha
+
+    monkeypatch.setenv("ALICERCE_DATA_DIR", str(tmp_path / "data"))
+    bad = write(tmp_path, "versoes:\n  - {vigente_desde: 2021-01-04, habilitada: true}\n")
+    monkeypatch.setenv("ALICERCE_CAMPAIGN_FILE", str(bad))
+    with pytest.raises(CampaignError, match="an enabled version needs frequencia_dias"):
+        dg.materialize([portal_campanha], partition_key="2026-11-27")
+    assert not (tmp_path / "data" / "lake").exists()

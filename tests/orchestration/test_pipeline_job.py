@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import dagster as dg
 import duckdb
 
@@ -66,3 +68,21 @@ def test_runs_are_kept_in_the_persistent_instance(pipeline_run):
     with dg.DagsterInstance.from_config(str(settings.dagster_home)) as instance:
         run_ids = {run.run_id for run in instance.get_runs()}
     assert {first.run_id, second.run_id} <= run_ids
+
+
+def test_update_status_is_computed_as_of_the_load_date(pipeline_run):
+    """The campaign file reaches dbt through the lake, and the status is judged on the load date
+    (2026-11-27) by the bundled campaign (120 days since 2024, activation 2020-08-03)."""
+    settings, _, _ = pipeline_run
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        rows = con.execute(
+            "select idpessoa, data_referencia, devida, devida_desde, ultima_atualizacao, "
+            "ultimo_login from marts.atualizacao_cadastral_status order by idpessoa"
+        ).fetchall()
+    assert rows == [
+        # 2018's update predates the activation and 30/11's login and update follow the load
+        # date: never updated, due since the activation.
+        (900001, date(2026, 11, 27), True, date(2020, 8, 3), None, None),
+        # 20/10's confirmation (an update with no change) counts: due 120 days later.
+        (900002, date(2026, 11, 27), False, date(2027, 2, 17), date(2026, 10, 20), None),
+    ]

@@ -1,5 +1,6 @@
 """dbt models as Dagster assets, loaded from the manifest built ahead of time (`dbt parse`)."""
 
+import os
 from collections.abc import Mapping
 from functools import cached_property
 from importlib import metadata
@@ -47,6 +48,12 @@ def alicerce_dbt_models(
     args = ["build", "--exclude-resource-type", "unit_test"]
     if config.full_refresh:
         args.append("--full-refresh")
+    # Status marts are computed as of the run's load date (macro data_referencia).
+    load_date = context.run.tags.get("dagster/partition")
+    if load_date:
+        os.environ["ALICERCE_DATA_REFERENCIA"] = load_date
+    else:
+        os.environ.pop("ALICERCE_DATA_REFERENCIA", None)
     yield from dbt.cli(args, context=context, target_path=dbt_target_path()).stream()
 
 
