@@ -132,3 +132,29 @@
 {% macro spark__days_between(start, end) -%}
     datediff({{ end }}, {{ start }})
 {%- endmacro %}
+
+{#- The first day of a date's month, as a date. -#}
+{% macro month_start(day) -%}
+    {{ return(adapter.dispatch('month_start', 'alicerce')(day)) }}
+{%- endmacro %}
+
+{% macro default__month_start(day) -%}
+    cast(date_trunc('month', {{ day }}) as date)
+{%- endmacro %}
+
+{% macro spark__month_start(day) -%}
+    trunc({{ day }}, 'MM')
+{%- endmacro %}
+
+{#- The median of a column, interpolated, as exact decimal(18, 1) (floats stay out of marts). -#}
+{% macro median_decimal(value) -%}
+    {{ return(adapter.dispatch('median_decimal', 'alicerce')(value)) }}
+{%- endmacro %}
+
+{% macro default__median_decimal(value) -%}
+    cast(quantile_cont({{ value }}, 0.5) as decimal(18, 1))
+{%- endmacro %}
+
+{% macro spark__median_decimal(value) -%}
+    cast(percentile({{ value }}, 0.5) as decimal(18, 1))
+{%- endmacro %}

@@ -89,8 +89,8 @@ situacao as (
 desde_devida as (
     select
         situacao.idpessoa,
-        sum(case when eventos.event_type = 'update_declined' then 1 else 0 end) as recusas,
-        sum(case when eventos.event_type = 'login' then 1 else 0 end) as logins
+        count(case when eventos.event_type = 'update_declined' then 1 end) as recusas,
+        count(case when eventos.event_type = 'login' then 1 end) as logins
     from situacao
     inner join ate_a_referencia as eventos
         on situacao.idpessoa = eventos.idpessoa and eventos.dia >= situacao.devida_desde

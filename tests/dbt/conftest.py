@@ -1,0 +1,58 @@
+"""The demo data run through the pipeline on both engines, shared by the tests of this folder."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from ingestion.demo import generate_demo_data
+from ingestion.settings import Settings
+from orchestration.lib.environment import prepare_environment
+from orchestration.lib.pipeline_run import run_pipeline
+from orchestration.lib.publish import current_publication
+from tests.conftest import LOAD_DATE, curated_landing
+
+
+@pytest.fixture(scope="session")
+def publications(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Two loads, each run on both engines over the same lake (the second run is incremental on
+    both), then a full refresh on DuckDB; the publication each one made."""
+    data_dir = tmp_path_factory.mktemp("parity") / "data"
+    staging = tmp_path_factory.mktemp("parity-staging")
+    published: dict = {"data_dir": data_dir}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ALICERCE_DATA_DIR", str(data_dir))
+        patch.setenv("DAGSTER_HOME", str(data_dir / "dagster"))
+        settings = Settings()
+        prepare_environment(settings)
+        generate_demo_data(
+            staging, settings.crm_sandbox_dir, people=150, seed=3, until=date(2026, 11, 27)
+        )
+        curated_landing(settings.landing_dir)
+        event_files = sorted((staging / "portal").glob("*.jsonl"))
+        (settings.landing_dir / "portal").mkdir(parents=True, exist_ok=True)
+
+        def load(files: list[Path], load_date: str, engines: tuple[str, ...], **options) -> None:
+            for path in files:
+                shutil.copy(path, settings.landing_dir / "portal" / path.name)
+            # The CRM as it was at the end of the day before the load; the sandbox's clock is not
+            # ours, so the CRM is swept whole instead of pulled from a cursor.
+            patch.setenv(
+                "ALICERCE_SANDBOX_CLOCK",
+                f"{date.fromisoformat(load_date) - timedelta(days=1)} 23:59:59",
+            )
+            for engine in engines:
+                patch.setenv("ALICERCE_ENGINE", engine)
+                outcome = run_pipeline(Settings(), load_date, crm_sweep=True, **options)
+                assert outcome.success, f"pipeline failed on {engine}: {outcome.failures}"
+                published[engine] = current_publication(settings.published_dir)
+
+        half = len(event_files) // 2
+        load(event_files[:half], "2026-06-02", ("duckdb", "spark"))
+        load(event_files[half:], LOAD_DATE, ("duckdb", "spark"))
+        published["incremental_duckdb"] = published["duckdb"]
+        load([], LOAD_DATE, ("duckdb",), full_refresh=True)
+    return published
