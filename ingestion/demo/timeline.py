@@ -25,27 +25,12 @@ from ingestion.demo.clock import (
 )
 from ingestion.demo.people import EVENTS_START, Population
 from ingestion.demo.updates import ChangeLog, complete_updates
+from ingestion.portal.campaign import Campaign, load_campaign
+from ingestion.settings import Settings
 
 LOGIN, PROMPT, DECLINED, COMPLETED = 0, 1, 2, 3
 EVENT_TYPES = ("login", "update_prompt_shown", "update_declined", "update_completed")
 
-
-@dataclass(frozen=True)
-class CampaignPeriod:
-    """Portal update settings in force from a date on (the demo's campaign configuration)."""
-
-    effective_from: date
-    enabled: bool
-    frequency_days: int
-
-
-# Switching the feature on again (2020-08-03) starts a new activation: everyone is due again.
-DEMO_CAMPAIGN = (
-    CampaignPeriod(date(2017, 3, 1), enabled=True, frequency_days=180),
-    CampaignPeriod(date(2020, 3, 16), enabled=False, frequency_days=180),
-    CampaignPeriod(date(2020, 8, 3), enabled=True, frequency_days=180),
-    CampaignPeriod(date(2024, 1, 1), enabled=True, frequency_days=120),
-)
 
 MAX_LOGINS = 24  # regular logins per person, before the special ones below
 MIN_LOGIN_GAP = 3_600  # a session (prompt, then the answer) ends well within an hour
@@ -67,7 +52,8 @@ class Activity:
 
 def simulate(rng: np.random.Generator, population: Population, until: date) -> Activity:
     logins = draw_logins(rng, population, until)
-    campaign = _CampaignTable(DEMO_CAMPAIGN)
+    # The simulated portal follows the campaign file the pipeline judges it by.
+    campaign = _CampaignTable(load_campaign(Settings().campaign_file))
     n = len(population)
     last_completed_day = np.full(n, -(10**9), dtype=np.int64)
     pessoas_changed_at = population.registered_at.copy()
@@ -145,21 +131,16 @@ def _events(
 
 
 class _CampaignTable:
-    """The campaign periods as arrays, to judge many logins at once."""
+    """The campaign's versions as arrays, to judge many logins at once."""
 
-    def __init__(self, periods: tuple[CampaignPeriod, ...]) -> None:
-        self.starts = np.array([day_number(p.effective_from) for p in periods], dtype=np.int64)
-        self.enabled = np.array([p.enabled for p in periods])
-        self.frequency = np.array([p.frequency_days for p in periods], dtype=np.int64)
-        activation = []
-        current = -(10**9)
-        previously_enabled = False
-        for start, enabled in zip(self.starts, self.enabled, strict=True):
-            if enabled and not previously_enabled:
-                current = int(start)
-            activation.append(current)
-            previously_enabled = bool(enabled)
-        self.activation = np.array(activation, dtype=np.int64)
+    def __init__(self, campaign: Campaign) -> None:
+        versions = campaign.versoes
+        self.starts = np.array([day_number(v.vigente_desde) for v in versions], dtype=np.int64)
+        self.enabled = np.array([v.habilitada for v in versions])
+        self.frequency = np.array([v.frequencia_dias or 0 for v in versions], dtype=np.int64)
+        self.activation = np.array(
+            [day_number(v.ativacao) if v.ativacao else 0 for v in versions], dtype=np.int64
+        )
 
     def due(self, login_day: np.ndarray, last_completed_day: np.ndarray) -> np.ndarray:
         """A login is due when the feature is on and the person has not completed an update

@@ -8,7 +8,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingestion.demo.timeline import DEMO_CAMPAIGN
 from ingestion.portal.campaign import CampaignError, load_campaign, write_campaign
 from ingestion.portal.contract import TRACKED_FIELDS
 from ingestion.settings import Settings
@@ -30,19 +29,6 @@ def write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "campanha.yml"
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def test_bundled_file_is_the_campaign_the_demo_simulates():
-    campaign = load_campaign(Settings().campaign_file)
-    simulated = [
-        (period.effective_from, period.enabled, period.frequency_days if period.enabled else None)
-        for period in DEMO_CAMPAIGN
-    ]
-    assert [
-        (version.vigente_desde, version.habilitada, version.frequencia_dias)
-        for version in campaign.versoes
-    ] == simulated
-    assert all(version.campos == TRACKED_FIELDS for version in campaign.versoes)
 
 
 def test_version_in_force_at_the_edges():
