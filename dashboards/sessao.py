@@ -125,8 +125,10 @@ def _login_arquivo(todos: tuple[Usuario, ...], settings: Settings) -> Usuario | 
     except LoginError as erro:
         if "not authorized" in str(erro):
             # A re-login cookie of a user since removed from the users file: drop it, and the
-            # form again (otherwise this error would show until the cookie expired).
-            autenticador.logout(location="unrendered")
+            # form again (otherwise this error would show until the cookie expired). Nobody is
+            # logged in, so the package's logout() refuses; this is what it would do.
+            st.session_state["logout"] = True  # the package then ignores the cookie
+            autenticador.cookie_controller.delete_cookie()
             st.rerun()
         st.error(_mensagem_de_erro_de_login(str(erro)))
         return None
