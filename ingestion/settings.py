@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     portal_contract_file: Path = PROJECT_ROOT / "ingestion" / "portal" / "contract.yml"
     # The portal's periodic update campaign, versioned by effective date (docs/sources.md).
     campaign_file: Path = PROJECT_ROOT / "ingestion" / "portal" / "campanha.yml"
+    # Re-engagement segments in YAML (docs/sources.md, "Re-engagement segments").
+    segments_file: Path = PROJECT_ROOT / "ingestion" / "reengajamento" / "segmentos.yml"
 
     @cached_property
     def crm_sandbox_dir(self) -> Path:

@@ -389,6 +389,32 @@ def usuarios_verificar() -> None:
     Console().print(table)
 
 
+segmentos_app = typer.Typer(help="Re-engagement segments (YAML).", no_args_is_help=True)
+app.add_typer(segmentos_app, name="segmentos")
+
+
+@segmentos_app.command("verificar")
+def segmentos_verificar() -> None:
+    """Validate the segments file (ALICERCE_SEGMENTS_FILE) and list its segments."""
+    from ingestion.reengajamento.segments import SegmentsError, load_segments
+
+    settings = get_settings()
+    try:
+        segments = load_segments(settings.segments_file)
+    except SegmentsError as error:
+        console.print(f"[red]error[/red]: {escape(str(error))}")
+        raise typer.Exit(2) from None
+    table = Table("segmento", "descrição", "período", "condições")
+    for segment in segments.segmentos:
+        joiner = " e " if segment.combinacao == "todas" else " ou "
+        conditions = joiner.join(
+            f"{c.atributo} {c.operador.value} {c.valor}" for c in segment.condicoes
+        )
+        table.add_row(segment.nome, segment.descricao, f"{segment.periodo_dias} dias", conditions)
+    Console().print(table)
+    console.print(f"segments file {settings.segments_file}: {len(segments.segmentos)} segments")
+
+
 def _is_demo_users_file(settings) -> bool:
     return settings.usuarios_file.name == "usuarios.demo.yaml"
 

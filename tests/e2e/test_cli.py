@@ -132,3 +132,19 @@ def test_serve_refuses_the_demo_users_on_a_network_address(tmp_path: Path):
     recusado = alicerce(tmp_path / "data", "serve", "--host", "0.0.0.0", "--port", "1")
     assert recusado.returncode == 2
     assert "refusing to serve them on 0.0.0.0" in " ".join(recusado.stderr.split())
+
+
+def test_segmentos_verificar(tmp_path: Path):
+    lista = alicerce(tmp_path / "data", "segmentos", "verificar")
+    assert lista.returncode == 0, lista.stderr
+    assert "recusa_recorrente" in lista.stdout and "4 segments" in lista.stderr
+
+    ruim = tmp_path / "segmentos.yml"
+    ruim.write_text("segmentos:\n  - {nome: x, descricao: y, todas: []}\n", "utf-8")
+    env = {**os.environ, "ALICERCE_SEGMENTS_FILE": str(ruim)}
+    recusado = subprocess.run(
+        [ALICERCE, "segmentos", "verificar"], env=env,
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert recusado.returncode == 2
+    assert "segment 'x': list at least one condition" in " ".join(recusado.stderr.split())
