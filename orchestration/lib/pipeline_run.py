@@ -81,6 +81,10 @@ def _step_timings(log_entries) -> tuple[list[StepTiming], list[str]]:
             steps.append(StepTiming(event.step_key, starts[event.step_key], entry.timestamp))
             if event.event_type_value == "STEP_FAILURE":
                 failures.append(f"{event.step_key}: {event.message}")
+        elif event.event_type_value == "STEP_SKIPPED":
+            # Dagster calls such a run a success; for us a step that did not run (the
+            # publication above all) is a failure.
+            failures.append(f"{event.step_key}: skipped ({event.message})")
     return steps, failures
 
 
@@ -114,11 +118,8 @@ def run_pipeline(
     summary = _summary(result, full_refresh)
     summary["seconds"] = round(seconds, 1)
     summary["load_date"] = load_date
+    success = result.success and not failures
     state.record_run(
-        settings.state_db,
-        result.run_id,
-        started_at,
-        "success" if result.success else "failure",
-        summary,
+        settings.state_db, result.run_id, started_at, "success" if success else "failure", summary
     )
-    return PipelineOutcome(result.run_id, result.success, seconds, summary, steps, failures)
+    return PipelineOutcome(result.run_id, success, seconds, summary, steps, failures)
