@@ -19,6 +19,11 @@ def _rodape() -> None:
 
 
 st.set_page_config(page_title="Alicerce", layout="wide")
+if not st.get_option("client.disableDataExport"):
+    # Tables' own "Download as CSV" would bypass the audited exports. The option reaches the
+    # browser at the start of a run, so set it (for the whole server) and run again.
+    st.set_option("client.disableDataExport", True)
+    st.rerun()
 usuario = sessao.exigir_login()
 if usuario is None:
     st.stop()

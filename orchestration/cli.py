@@ -416,7 +416,12 @@ def segmentos_verificar() -> None:
 
 
 def _is_demo_users_file(settings) -> bool:
-    return settings.usuarios_file.name == "usuarios.demo.yaml"
+    """The bundled demo file, or a file that reuses one of its public password hashes (a copy)."""
+    from dashboards.usuarios import carregar
+
+    demo = PROJECT_ROOT / "dashboards" / "usuarios.demo.yaml"
+    public = {usuario.senha_hash for usuario in carregar(demo) if usuario.senha_hash}
+    return any(usuario.senha_hash in public for usuario in carregar(settings.usuarios_file))
 
 
 def _check_users_file(settings):
@@ -472,8 +477,6 @@ def serve(
         "--server.address", host, "--server.port", str(port), "--server.headless", "true",
         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
         "--client.toolbarMode", "viewer",
-        # Tables' own "Download as CSV" would bypass the audited export buttons.
-        "--client.disableDataExport", "true",
     ]  # fmt: skip
     console.print(f"dashboards at http://{host}:{port}")
     os.execv(sys.executable, command)

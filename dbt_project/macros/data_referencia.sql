@@ -7,6 +7,7 @@
         {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', dia) -%}
             {{ exceptions.raise_compiler_error("ALICERCE_DATA_REFERENCIA must be YYYY-MM-DD, got " ~ dia) }}
         {%- endif -%}
+        {%- do modules.datetime.datetime.strptime(dia, '%Y-%m-%d') -%}  {#- fails on 2026-02-30 -#}
         cast('{{ dia }}' as date)
     {%- else -%}
         cast({{ alicerce.utc_to_sao_paulo('cast(current_timestamp as timestamp)') }} as date)

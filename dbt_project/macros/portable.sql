@@ -158,3 +158,24 @@
 {% macro spark__median_decimal(value) -%}
     cast(percentile({{ value }}, 0.5) as decimal(18, 1))
 {%- endmacro %}
+
+{#- numerator / denominator in integer basis points (1 = 0.01%), rounded half up, identical on
+    both engines (DESIGN.md: percentages in marts); NULL when the denominator is 0 or NULL.
+    Both arguments are non-negative integers. -#}
+{% macro basis_points(numerator, denominator) -%}
+    {{ return(adapter.dispatch('basis_points', 'alicerce')(numerator, denominator)) }}
+{%- endmacro %}
+
+{% macro default__basis_points(numerator, denominator) -%}
+    case when {{ denominator }} > 0
+        then cast((20000 * cast({{ numerator }} as bigint) + {{ denominator }})
+            // (2 * cast({{ denominator }} as bigint)) as bigint)
+    end
+{%- endmacro %}
+
+{% macro spark__basis_points(numerator, denominator) -%}
+    case when {{ denominator }} > 0
+        then cast((20000 * cast({{ numerator }} as bigint) + {{ denominator }})
+            div (2 * cast({{ denominator }} as bigint)) as bigint)
+    end
+{%- endmacro %}

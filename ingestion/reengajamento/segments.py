@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import StrEnum
+from math import isfinite
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -36,8 +37,15 @@ ATTRIBUTES: dict[str, tuple[Kind, str]] = {
     "recusas_desde_devida": (Kind.NUMERO, "prompts declined since the person became due"),
     "logins_desde_devida": (Kind.NUMERO, "portal logins since the person became due"),
     "dias_em_atraso": (Kind.NUMERO, "days since the person became due (absent when not due)"),
-    "dias_sem_login": (Kind.NUMERO, "days since the last portal login (absent: never logged in)"),
-    "nunca_logou": (Kind.BOOLEANO, "no portal login since the campaign's activation"),
+    "dias_sem_login": (
+        Kind.NUMERO,
+        "days since the last portal login; for someone who never logged in, since their "
+        "registration in the CRM",
+    ),
+    "sem_login_desde_ativacao": (
+        Kind.BOOLEANO,
+        "no portal login since the campaign's activation",
+    ),
     "campos_alterados": (Kind.CAMPOS, "registration fields changed in the segment's period"),
     "variacao_renda_pct": (
         Kind.NUMERO,
@@ -121,7 +129,7 @@ def _typed(kind: Kind, value: Any, attribute: str) -> Any:
             raise ValueError(f"{attribute} is true or false, not {value!r}")
         return value
     if kind is Kind.NUMERO:
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        if isinstance(value, bool) or not isinstance(value, int | float) or not isfinite(value):
             raise ValueError(f"{attribute} compares with a number, not {value!r}")
         return Decimal(str(value))
     if kind is Kind.CAMPOS:

@@ -265,19 +265,32 @@ def test_exportacao_recusada_depois_do_fim_da_sessao(publicacao):
     assert auditoria_no_banco() == []
 
 
-def test_exportacao_recusada_a_quem_saiu_do_arquivo_de_usuarios(publicacao, tmp_path, monkeypatch):
+@pytest.mark.parametrize("mudanca", ["saiu", "outra imobiliaria", "outro nome"])
+def test_exportacao_conferida_com_o_arquivo_de_usuarios_de_agora(
+    publicacao, tmp_path, monkeypatch, mudanca
+):
+    """Removed from the users file, or moved to another scope: no file. A new name only (nothing
+    that decides what they see): the export goes ahead."""
     usuario = USUARIOS["imob1"]
     linhas = data_access.alteracoes(usuario, INICIO, FIM)
     arquivo = data_access.exportacao_auditada(
         usuario, ATE_AMANHA, Pagina.ALTERACOES_CADASTRAIS, {}, linhas, "csv", exportacao.csv_excel
     )
     outros = [outro for login, outro in USUARIOS.items() if login != "imob1"]
+    if mudanca == "outra imobiliaria":
+        outros.append(usuario.model_copy(update={"idimobiliaria": 2}))
+    elif mudanca == "outro nome":
+        outros.append(usuario.model_copy(update={"nome": "Imobiliária Um Ltda"}))
     monkeypatch.setenv(
-        "ALICERCE_USUARIOS_FILE", str(escrever_usuarios(tmp_path / "sem-imob1.yaml", outros))
+        "ALICERCE_USUARIOS_FILE", str(escrever_usuarios(tmp_path / "agora.yaml", outros))
     )
-    with pytest.raises(data_access.SessaoEncerrada):
-        arquivo()
-    assert auditoria_no_banco() == []
+    if mudanca == "outro nome":
+        assert arquivo().startswith(b"\xef\xbb\xbf")
+        assert len(auditoria_no_banco()) == 1
+    else:
+        with pytest.raises(data_access.SessaoEncerrada):
+            arquivo()
+        assert auditoria_no_banco() == []
 
 
 # --- the audit page -------------------------------------------------------------------------------

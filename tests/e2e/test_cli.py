@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 ALICERCE = str(Path(sys.executable).parent / "alicerce")
+RAIZ = Path(__file__).resolve().parents[2]
 
 
 def alicerce(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
@@ -132,6 +133,18 @@ def test_serve_refuses_the_demo_users_on_a_network_address(tmp_path: Path):
     recusado = alicerce(tmp_path / "data", "serve", "--host", "0.0.0.0", "--port", "1")
     assert recusado.returncode == 2
     assert "refusing to serve them on 0.0.0.0" in " ".join(recusado.stderr.split())
+
+    # A copy under another name keeps the public passwords: refused too.
+    copia = tmp_path / "nossos-usuarios.yaml"
+    copia.write_bytes((RAIZ / "dashboards" / "usuarios.demo.yaml").read_bytes())
+    env = {**os.environ, "ALICERCE_DATA_DIR": str(tmp_path / "data")}
+    env["ALICERCE_USUARIOS_FILE"] = str(copia)
+    copiado = subprocess.run(
+        [ALICERCE, "serve", "--host", "0.0.0.0", "--port", "1"], env=env,
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert copiado.returncode == 2
+    assert "refusing to serve them on 0.0.0.0" in " ".join(copiado.stderr.split())
 
 
 def test_segmentos_verificar(tmp_path: Path):

@@ -53,7 +53,7 @@ def test_every_operator_on_its_kind(tmp_path: Path):
                 "      - {atributo: dias_em_atraso, operador: entre, valor: [30, 90]}\n"
                 "      - {atributo: logins_desde_devida, operador: em, valor: [0, 1]}\n"
                 "      - {atributo: classificacao, operador: '!=', valor: ' Ouro '}\n"
-                "      - {atributo: nunca_logou, operador: '=', valor: false}\n"
+                "      - {atributo: sem_login_desde_ativacao, operador: '=', valor: false}\n"
                 "      - {atributo: variacao_renda_pct, operador: '<=', valor: -12.5}\n",
                 combination="alguma",
             ),
@@ -81,6 +81,14 @@ def test_every_operator_on_its_kind(tmp_path: Path):
         (
             segment("      - {atributo: recusas_desde_devida, operador: '>=', valor: tres}\n"),
             "recusas_desde_devida compares with a number, not 'tres'",
+        ),
+        (
+            segment("      - {atributo: dias_em_atraso, operador: entre, valor: [.nan, 3]}\n"),
+            "dias_em_atraso compares with a number, not nan",
+        ),
+        (
+            segment("      - {atributo: dias_em_atraso, operador: '>', valor: .inf}\n"),
+            "dias_em_atraso compares with a number, not inf",
         ),
         (
             segment("      - {atributo: devida, operador: '=', valor: 'sim'}\n"),

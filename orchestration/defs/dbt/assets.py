@@ -14,6 +14,8 @@ from packaging import version
 from ingestion.settings import get_settings
 from orchestration.lib.environment import DBT_EXECUTABLE, DBT_PROJECT_DIR
 
+ENV_DATA_REFERENCIA = "ALICERCE_DATA_REFERENCIA"
+
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 
@@ -48,13 +50,19 @@ def alicerce_dbt_models(
     args = ["build", "--exclude-resource-type", "unit_test"]
     if config.full_refresh:
         args.append("--full-refresh")
-    # Status marts are computed as of the run's load date (macro data_referencia).
-    load_date = context.run.tags.get("dagster/partition")
+    # Status marts are computed as of the run's load date (macro data_referencia): the partition,
+    # or a backfill's last one; today in São Paulo for a run without one.
+    tags = context.run.tags
+    load_date = tags.get("dagster/partition") or tags.get("dagster/asset_partition_range_end")
+    before = os.environ.get(ENV_DATA_REFERENCIA)
     if load_date:
-        os.environ["ALICERCE_DATA_REFERENCIA"] = load_date
-    else:
-        os.environ.pop("ALICERCE_DATA_REFERENCIA", None)
-    yield from dbt.cli(args, context=context, target_path=dbt_target_path()).stream()
+        os.environ[ENV_DATA_REFERENCIA] = load_date
+    try:
+        yield from dbt.cli(args, context=context, target_path=dbt_target_path()).stream()
+    finally:  # the process may run other jobs after this one
+        os.environ.pop(ENV_DATA_REFERENCIA, None)
+        if before is not None:
+            os.environ[ENV_DATA_REFERENCIA] = before
 
 
 def dbt_target_path() -> Path:

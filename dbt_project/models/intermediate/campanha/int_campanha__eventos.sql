@@ -40,21 +40,34 @@ em_ordem as (
     from eventos
 ),
 
-julgados as (
+-- A prompt is judged as of its login (the portal decides at the login), so a login just before
+-- midnight and its prompt just after it are judged alike; other events as of their own day.
+dia_de_julgamento as (
     select
         em_ordem.*,
+        case
+            when event_type = 'update_prompt_shown' and login_anterior_em is not null
+                then cast({{ alicerce.utc_to_sao_paulo('login_anterior_em') }} as date)
+            else dia
+        end as julgado_em
+    from em_ordem
+),
+
+julgados as (
+    select
+        eventos.*,
         coalesce(campanha.habilitada, false) as campanha_habilitada,
         coalesce(campanha.habilitada, false) and (
-            em_ordem.ultima_conclusao_antes is null
-            or em_ordem.ultima_conclusao_antes < campanha.ativacao
-            or {{ alicerce.days_between('em_ordem.ultima_conclusao_antes', 'em_ordem.dia') }}
+            eventos.ultima_conclusao_antes is null
+            or eventos.ultima_conclusao_antes < campanha.ativacao
+            or {{ alicerce.days_between('eventos.ultima_conclusao_antes', 'eventos.julgado_em') }}
                 >= campanha.frequencia_dias
         ) as devida
-    from em_ordem
+    from dia_de_julgamento as eventos
     left join {{ ref('stg_portal__campanha') }} as campanha
         on
-            em_ordem.dia >= campanha.vigente_desde
-            and (campanha.vigente_ate is null or em_ordem.dia < campanha.vigente_ate)
+            eventos.julgado_em >= campanha.vigente_desde
+            and (campanha.vigente_ate is null or eventos.julgado_em < campanha.vigente_ate)
 ),
 
 logins_com_prompt as (

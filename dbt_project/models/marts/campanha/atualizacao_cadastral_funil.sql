@@ -116,13 +116,8 @@ select
     por_evento.conclusoes,
     por_evento.clientes_com_prompt,
     por_evento.clientes_que_concluiram,
-    case
-        when por_evento.clientes_com_prompt > 0
-            then cast(
-                100.0 * por_evento.clientes_que_concluiram / por_evento.clientes_com_prompt
-                as decimal(5, 1)
-            )
-    end as taxa_conclusao_pct,
+    {{ alicerce.basis_points('por_evento.clientes_que_concluiram', 'por_evento.clientes_com_prompt') }}
+        as taxa_conclusao_bp,
     tempo_ate_concluir.mediana_dias_ate_concluir,
     por_evento.logins_devidos_sem_prompt,
     por_evento.prompts_a_nao_devidos,
