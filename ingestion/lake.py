@@ -82,3 +82,20 @@ def ensure_schema_file(root: Path, source: str, table: str, schema: pa.Schema) -
         return
     target.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(schema.empty_table(), target)
+
+
+def replace_snapshot(
+    settings: Settings, source: str, table: str, rows: pa.Table, load_date: str
+) -> Path:
+    """Write a settings table (the campaign, the segments) as the lake's snapshot of this load
+    date, removing earlier ones: the lake holds the settings as configured at the last run."""
+    folder = partition_dir(settings.raw_dir, source, table, load_date)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{table}.parquet"
+    tmp = folder / f".{table}.parquet.tmp"  # Spark and DuckDB's glob skip names starting with .
+    pq.write_table(rows, tmp)
+    tmp.replace(target)
+    for older in (settings.raw_dir / source / table).glob("dt=*"):
+        if older != folder:
+            shutil.rmtree(older)
+    return target

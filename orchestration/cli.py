@@ -415,13 +415,13 @@ def segmentos_verificar() -> None:
     console.print(f"segments file {settings.segments_file}: {len(segments.segmentos)} segments")
 
 
-def _is_demo_users_file(settings) -> bool:
-    """The bundled demo file, or a file that reuses one of its public password hashes (a copy)."""
+def _uses_demo_passwords(todos) -> bool:
+    """Users of the bundled demo file, or of a copy: a public password hash among them."""
     from dashboards.usuarios import carregar
 
     demo = PROJECT_ROOT / "dashboards" / "usuarios.demo.yaml"
     public = {usuario.senha_hash for usuario in carregar(demo) if usuario.senha_hash}
-    return any(usuario.senha_hash in public for usuario in carregar(settings.usuarios_file))
+    return any(usuario.senha_hash in public for usuario in todos)
 
 
 def _check_users_file(settings):
@@ -433,7 +433,7 @@ def _check_users_file(settings):
     except ArquivoDeUsuariosInvalido as error:
         console.print(f"[red]error[/red]: {escape(str(error))}")
         raise typer.Exit(2) from None
-    if _is_demo_users_file(settings):
+    if _uses_demo_passwords(todos):
         console.print(
             "[yellow]warning[/yellow]: demo users with public passwords (README); "
             "set ALICERCE_USUARIOS_FILE for real use"
@@ -462,9 +462,9 @@ def serve(
     """
     settings = get_settings()
     prepare_environment(settings)
-    _check_users_file(settings)
+    todos = _check_users_file(settings)
     if host not in ("127.0.0.1", "localhost", "::1"):
-        if _is_demo_users_file(settings) and not demo_users_on_network:
+        if _uses_demo_passwords(todos) and not demo_users_on_network:
             console.print(
                 f"[red]error[/red]: the demo users' passwords are public; refusing to serve them "
                 f"on {host}. Set ALICERCE_USUARIOS_FILE (docs/access.md), or pass "

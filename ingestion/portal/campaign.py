@@ -7,16 +7,14 @@ version holds from its `vigente_desde` (a São Paulo date) until the next one. T
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ingestion.lake import partition_dir
+from ingestion.config_file import load_yaml_model
+from ingestion.lake import replace_snapshot
 from ingestion.portal.contract import TRACKED_FIELDS
 from ingestion.settings import Settings
 
@@ -125,21 +123,7 @@ class Campaign(BaseModel):
 
 
 def load_campaign(path: Path) -> Campaign:
-    try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise CampaignError(f"{path}: cannot read the campaign file: {error}") from error
-    except yaml.YAMLError as error:
-        raise CampaignError(f"{path}: not valid YAML: {error}") from error
-    try:
-        return Campaign.model_validate(content)
-    except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'file'}: "
-            f"{e['msg'].removeprefix('Value error, ')}"
-            for e in error.errors()
-        )
-        raise CampaignError(f"{path}: {problems}") from None
+    return load_yaml_model(path, Campaign, CampaignError, "campaign file")
 
 
 def write_campaign(settings: Settings, campaign: Campaign, load_date: str) -> dict[str, Path]:
@@ -164,19 +148,6 @@ def write_campaign(settings: Settings, campaign: Campaign, load_date: str) -> di
         schema=FIELDS_SCHEMA,
     )
     return {
-        VERSIONS_TABLE: _replace_snapshot(settings, VERSIONS_TABLE, versions, load_date),
-        FIELDS_TABLE: _replace_snapshot(settings, FIELDS_TABLE, fields, load_date),
+        VERSIONS_TABLE: replace_snapshot(settings, SOURCE, VERSIONS_TABLE, versions, load_date),
+        FIELDS_TABLE: replace_snapshot(settings, SOURCE, FIELDS_TABLE, fields, load_date),
     }
-
-
-def _replace_snapshot(settings: Settings, table: str, rows: pa.Table, load_date: str) -> Path:
-    folder = partition_dir(settings.raw_dir, SOURCE, table, load_date)
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{table}.parquet"
-    tmp = folder / f".{table}.parquet.tmp"  # Spark and DuckDB's glob skip names starting with .
-    pq.write_table(rows, tmp)
-    tmp.replace(target)
-    for older in (settings.raw_dir / SOURCE / table).glob("dt=*"):
-        if older != folder:
-            shutil.rmtree(older)
-    return target

@@ -15,9 +15,9 @@ from math import isfinite
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from ingestion.config_file import load_yaml_model
 from ingestion.portal.contract import TRACKED_FIELDS
 
 MAX_CONDITIONS = 20
@@ -55,8 +55,6 @@ ATTRIBUTES: dict[str, tuple[Kind, str]] = {
     "classificacao": (Kind.TEXTO, "the CRM's classification of the person"),
 }
 
-COMPARISONS = ("=", "!=", "<", "<=", ">", ">=")
-
 
 class Operator(StrEnum):
     IGUAL = "="
@@ -72,7 +70,7 @@ class Operator(StrEnum):
 
 OPERATORS_BY_KIND: dict[Kind, frozenset[Operator]] = {
     Kind.BOOLEANO: frozenset({Operator.IGUAL}),
-    Kind.NUMERO: frozenset({*(Operator(c) for c in COMPARISONS), Operator.EM, Operator.ENTRE}),
+    Kind.NUMERO: frozenset(Operator) - {Operator.ALTERADO_NO_PERIODO},
     Kind.TEXTO: frozenset({Operator.IGUAL, Operator.DIFERENTE, Operator.EM}),
     Kind.CAMPOS: frozenset({Operator.ALTERADO_NO_PERIODO}),
 }
@@ -187,16 +185,7 @@ class Segments(BaseModel):
 
 
 def load_segments(path: Path) -> Segments:
-    try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise SegmentsError(f"{path}: cannot read the segments file: {error}") from error
-    except yaml.YAMLError as error:
-        raise SegmentsError(f"{path}: not valid YAML: {error}") from error
-    try:
-        return Segments.model_validate(content)
-    except ValidationError as error:
-        raise SegmentsError(f"{path}: {_problems(error, content)}") from None
+    return load_yaml_model(path, Segments, SegmentsError, "segments file", _problems)
 
 
 def _problems(error: ValidationError, content: Any) -> str:

@@ -15,12 +15,16 @@ ALICERCE = str(Path(sys.executable).parent / "alicerce")
 RAIZ = Path(__file__).resolve().parents[2]
 
 
-def alicerce(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "ALICERCE_DATA_DIR": str(data_dir)}
-    env.pop("DAGSTER_HOME", None)  # the command must find its own instance under data/
+def alicerce(
+    data_dir: Path, *args: str, env: dict[str, str] | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess:
+    """The command in a subprocess, on `data_dir`, with `env` added to this environment."""
+    environment = {**os.environ, "ALICERCE_DATA_DIR": str(data_dir), **(env or {})}
+    environment.pop("DAGSTER_HOME", None)  # the command must find its own instance under data/
     return subprocess.run(
-        [ALICERCE, *args], env=env, capture_output=True, text=True, timeout=600, check=False
-    )
+        [ALICERCE, *args], env=environment, input=stdin,
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -85,10 +89,9 @@ def test_sql_without_a_publication_says_what_to_do(tmp_path: Path):
 
 
 def test_usuarios_senha_gives_a_hash_the_login_accepts(tmp_path: Path):
-    gerada = subprocess.run(
-        [ALICERCE, "usuarios", "senha"], input="uma-senha-longa\numa-senha-longa\n",
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+    gerada = alicerce(
+        tmp_path / "data", "usuarios", "senha", stdin="uma-senha-longa\numa-senha-longa\n"
+    )
     assert gerada.returncode == 0, gerada.stderr
     senha_hash = gerada.stdout.strip()  # the prompts go to stderr
     assert senha_hash.startswith("$2b$")
@@ -97,17 +100,13 @@ def test_usuarios_senha_gives_a_hash_the_login_accepts(tmp_path: Path):
     assert bcrypt.checkpw(b"uma-senha-longa", senha_hash.encode())
     assert "uma-senha-longa" not in gerada.stdout
 
-    curta = subprocess.run(
-        [ALICERCE, "usuarios", "senha"], input="curta\ncurta\n",
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+    curta = alicerce(tmp_path / "data", "usuarios", "senha", stdin="curta\ncurta\n")
     assert curta.returncode == 2
     assert "at least 10 characters" in curta.stderr
 
-    espacos = subprocess.run(
-        [ALICERCE, "usuarios", "senha"], input=" uma-senha-longa\n uma-senha-longa\n",
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+    espacos = alicerce(
+        tmp_path / "data", "usuarios", "senha", stdin=" uma-senha-longa\n uma-senha-longa\n"
+    )
     assert espacos.returncode == 2
     assert "starts or ends with a space" in espacos.stderr
 
@@ -120,11 +119,9 @@ def test_usuarios_verificar(tmp_path: Path):
 
     ruim = tmp_path / "usuarios.yaml"
     ruim.write_text("usuarios:\n  - {login: ana, nome: Ana, papel: corretor}\n", "utf-8")
-    env = {**os.environ, "ALICERCE_USUARIOS_FILE": str(ruim)}
-    recusado = subprocess.run(
-        [ALICERCE, "usuarios", "verificar"], env=env,
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+    recusado = alicerce(
+        tmp_path / "data", "usuarios", "verificar", env={"ALICERCE_USUARIOS_FILE": str(ruim)}
+    )
     assert recusado.returncode == 2
     assert "o papel corretor exige idcorretor" in " ".join(recusado.stderr.split())
 
@@ -137,11 +134,9 @@ def test_serve_refuses_the_demo_users_on_a_network_address(tmp_path: Path):
     # A copy under another name keeps the public passwords: refused too.
     copia = tmp_path / "nossos-usuarios.yaml"
     copia.write_bytes((RAIZ / "dashboards" / "usuarios.demo.yaml").read_bytes())
-    env = {**os.environ, "ALICERCE_DATA_DIR": str(tmp_path / "data")}
-    env["ALICERCE_USUARIOS_FILE"] = str(copia)
-    copiado = subprocess.run(
-        [ALICERCE, "serve", "--host", "0.0.0.0", "--port", "1"], env=env,
-        capture_output=True, text=True, timeout=120, check=False,
+    copiado = alicerce(
+        tmp_path / "data", "serve", "--host", "0.0.0.0", "--port", "1",
+        env={"ALICERCE_USUARIOS_FILE": str(copia)},
     )  # fmt: skip
     assert copiado.returncode == 2
     assert "refusing to serve them on 0.0.0.0" in " ".join(copiado.stderr.split())
@@ -154,10 +149,8 @@ def test_segmentos_verificar(tmp_path: Path):
 
     ruim = tmp_path / "segmentos.yml"
     ruim.write_text("segmentos:\n  - {nome: x, descricao: y, todas: []}\n", "utf-8")
-    env = {**os.environ, "ALICERCE_SEGMENTS_FILE": str(ruim)}
-    recusado = subprocess.run(
-        [ALICERCE, "segmentos", "verificar"], env=env,
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+    recusado = alicerce(
+        tmp_path / "data", "segmentos", "verificar", env={"ALICERCE_SEGMENTS_FILE": str(ruim)}
+    )
     assert recusado.returncode == 2
     assert "segment 'x': list at least one condition" in " ".join(recusado.stderr.split())

@@ -75,31 +75,31 @@ tempo_ate_concluir as (
     group by {{ alicerce.month_start('concluido_em') }}
 ),
 
+-- Every field a completed portal update sent, on its São Paulo day.
+campos_enviados as (
+    select
+        campo,
+        cast({{ alicerce.utc_to_sao_paulo('alterado_em') }} as date) as dia
+    from {{ ref('int_cadastro__alteracoes_normalizadas') }}
+),
+
 campos_ocultos as (
     select
-        {{ alicerce.month_start(
-            'cast(' ~ alicerce.utc_to_sao_paulo('alteracoes.alterado_em') ~ ' as date)'
-        ) }} as mes,
+        {{ alicerce.month_start('enviados.dia') }} as mes,
         count(*) as alteracoes_em_campos_ocultos
-    from {{ ref('int_cadastro__alteracoes_normalizadas') }} as alteracoes
+    from campos_enviados as enviados
     cross join referencia
     inner join {{ ref('stg_portal__campanha') }} as campanha
         on
-            cast({{ alicerce.utc_to_sao_paulo('alteracoes.alterado_em') }} as date)
-                >= campanha.vigente_desde
-            and (
-                campanha.vigente_ate is null
-                or cast({{ alicerce.utc_to_sao_paulo('alteracoes.alterado_em') }} as date)
-                    < campanha.vigente_ate
-            )
+            enviados.dia >= campanha.vigente_desde
+            and (campanha.vigente_ate is null or enviados.dia < campanha.vigente_ate)
     left join {{ ref('stg_portal__campanha_campos') }} as campos
-        on campanha.vigente_desde = campos.vigente_desde and alteracoes.campo = campos.campo
+        on campanha.vigente_desde = campos.vigente_desde and enviados.campo = campos.campo
     where
         campanha.habilitada
         and campos.campo is null
-        and cast({{ alicerce.utc_to_sao_paulo('alteracoes.alterado_em') }} as date)
-            <= referencia.data_referencia
-    group by 1
+        and enviados.dia <= referencia.data_referencia
+    group by {{ alicerce.month_start('enviados.dia') }}
 )
 
 select

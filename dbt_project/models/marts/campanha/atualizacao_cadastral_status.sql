@@ -29,12 +29,9 @@ pessoas as (
 ),
 
 eventos as (
-    select
-        eventos.idpessoa,
-        eventos.event_type,
-        cast({{ alicerce.utc_to_sao_paulo('eventos.occurred_at_utc') }} as date) as dia
-    from {{ ref('stg_portal__eventos') }} as eventos
-    where eventos.event_type in ('login', 'update_declined', 'update_completed')
+    select idpessoa, event_type, dia
+    from {{ ref('int_campanha__eventos') }}
+    where event_type in ('login', 'update_declined', 'update_completed')
 ),
 
 ate_a_referencia as (
