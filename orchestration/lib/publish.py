@@ -67,8 +67,12 @@ def publish(settings: Settings, run_id: str) -> Publication:
     with duckdb.connect(str(tmp)) as con:
         con.execute("create schema marts")
         for mart, (folder, _) in sorted(folders.items()):
-            glob = sql_string(str(folder / "*.parquet"))
-            con.execute(f'create view marts."{mart}" as select * from read_parquet({glob})')
+            # A mart Spark partitions (a history kept per date) keeps its key=value folders.
+            glob = sql_string(str(folder / "**" / "*.parquet"))
+            con.execute(
+                f'create view marts."{mart}" as '
+                f"select * from read_parquet({glob}, hive_partitioning = true)"
+            )
         con.execute(
             "create table main.publicacao as select ?::timestamp as publicado_em, ? as run_id",
             [now, run_id],
@@ -147,16 +151,17 @@ def spark_mart_folders(settings: Settings) -> list[Path]:
 def _export_spark_marts(settings: Settings) -> dict[str, tuple[Path, bool]]:
     folders = {}
     for table_dir in spark_mart_folders(settings):
-        files = sorted(
-            (str(f.relative_to(table_dir)), f.stat().st_size, f.stat().st_mtime_ns)
-            for f in table_dir.glob("*.parquet")
-        )
+        parts = sorted(table_dir.rglob("*.parquet"))
+        files = [
+            (str(f.relative_to(table_dir)), f.stat().st_size, f.stat().st_mtime_ns) for f in parts
+        ]
         folder = _mart_folder(settings, table_dir.name, _fingerprint(files))
 
-        def write_into(tmp: Path, table_dir: Path = table_dir) -> None:
-            # Marts are not partitioned (only intermediate models are): their files sit flat.
-            for part in table_dir.glob("*.parquet"):
-                shutil.copyfile(part, tmp / part.name)
+        def write_into(tmp: Path, table_dir: Path = table_dir, parts: list[Path] = parts) -> None:
+            for part in parts:  # a partitioned mart's key=value folders included
+                target = tmp / part.relative_to(table_dir)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(part, target)
 
         folders[table_dir.name] = (folder, _export(folder, write_into))
     return folders
