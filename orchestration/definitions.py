@@ -25,6 +25,7 @@ from orchestration.defs.portal.assets import (  # noqa: E402
     portal_eventos_frescor,
 )
 from orchestration.defs.publish.assets import publicacao, publicacao_frescor  # noqa: E402
+from orchestration.defs.reengajamento.assets import reengajamento_segmentos  # noqa: E402
 
 __all__ = ["PIPELINE_JOB", "defs"]
 
@@ -32,6 +33,7 @@ defs = dg.Definitions(
     assets=[
         portal_eventos,
         portal_campanha,
+        reengajamento_segmentos,
         *crm_assets,
         crm_varreduras,
         alicerce_dbt_models,

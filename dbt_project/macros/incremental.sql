@@ -25,3 +25,18 @@
     )
     {%- endif -%}
 {%- endmacro %}
+
+{#- A history kept one reference date at a time (the segments' daily counts): a run replaces its
+    own date's rows and keeps the others. A full refresh leaves it alone (full_refresh=false),
+    since the past dates cannot be computed again from today's settings; so a new column is
+    added to it (append_new_columns), empty on the past rows. -#}
+{% macro config_historico_por_data_referencia() -%}
+    {%- if target.type == 'spark' -%}
+        {{ config(materialized='incremental', incremental_strategy='insert_overwrite',
+                  partition_by=['data_referencia'], file_format='parquet',
+                  on_schema_change='append_new_columns', full_refresh=false) }}
+    {%- else -%}
+        {{ config(materialized='incremental', incremental_strategy='delete+insert',
+                  unique_key='data_referencia', on_schema_change='append_new_columns', full_refresh=false) }}
+    {%- endif -%}
+{%- endmacro %}

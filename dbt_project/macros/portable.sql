@@ -179,3 +179,22 @@
             div (2 * cast({{ denominator }} as bigint)) as bigint)
     end
 {%- endmacro %}
+
+{#- Text values of a group joined with `separator`, in the order of `order_by` (ties by value). -#}
+{% macro join_text(value, order_by, separator) -%}
+    {{ return(adapter.dispatch('join_text', 'alicerce')(value, order_by, separator)) }}
+{%- endmacro %}
+
+{% macro default__join_text(value, order_by, separator) -%}
+    string_agg({{ value }}, {{ separator }} order by {{ order_by }}, {{ value }})
+{%- endmacro %}
+
+{% macro spark__join_text(value, order_by, separator) -%}
+    array_join(
+        transform(
+            array_sort(collect_list(named_struct('ordem', {{ order_by }}, 'valor', {{ value }}))),
+            item -> item.valor
+        ),
+        {{ separator }}
+    )
+{%- endmacro %}

@@ -15,13 +15,45 @@ from math import isfinite
 from pathlib import Path
 from typing import Annotated, Any
 
+import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ingestion.config_file import load_yaml_model
+from ingestion.lake import replace_snapshot
 from ingestion.portal.contract import TRACKED_FIELDS
+from ingestion.settings import Settings
 
 MAX_CONDITIONS = 20
 MAX_PERIOD_DAYS = 3650
+DECIMAL_PLACES = 4  # dbt compares numbers as decimal(18, 4)
+
+SOURCE = "reengajamento"
+# One row per segment, and one per (segment, condition, value): dbt evaluates them generically.
+SEGMENTS_TABLE = "segmentos"
+CONDITIONS_TABLE = "segmentos_condicoes"
+SEGMENTS_SCHEMA = pa.schema(
+    [
+        ("segmento", pa.string()),
+        ("descricao", pa.string()),
+        ("periodo_dias", pa.int32()),
+        ("combinacao", pa.string()),  # todas | alguma
+        ("condicoes", pa.int32()),
+    ]
+)
+# A condition's value goes in the column of its attribute's kind; `entre` puts [low, high] in
+# numero and numero_ate; `em` and `alterado_no_periodo` have one row per listed value.
+CONDITIONS_SCHEMA = pa.schema(
+    [
+        ("segmento", pa.string()),
+        ("posicao", pa.int32()),  # the condition's position in its list, from 1
+        ("atributo", pa.string()),
+        ("operador", pa.string()),
+        ("numero", pa.float64()),
+        ("numero_ate", pa.float64()),
+        ("booleano", pa.bool_()),
+        ("texto", pa.string()),
+    ]
+)
 
 
 class Kind(StrEnum):
@@ -129,7 +161,13 @@ def _typed(kind: Kind, value: Any, attribute: str) -> Any:
     if kind is Kind.NUMERO:
         if isinstance(value, bool) or not isinstance(value, int | float) or not isfinite(value):
             raise ValueError(f"{attribute} compares with a number, not {value!r}")
-        return Decimal(str(value))
+        number = Decimal(str(value))
+        if number.as_tuple().exponent < -DECIMAL_PLACES or abs(number) >= 10**12:
+            raise ValueError(
+                f"{attribute}: {value!r} has more than {DECIMAL_PLACES} decimal places or is "
+                "too large"
+            )
+        return number
     if kind is Kind.CAMPOS:
         if value not in TRACKED_FIELDS:
             raise ValueError(f"unknown field {value!r} (tracked: {', '.join(TRACKED_FIELDS)})")
@@ -186,6 +224,49 @@ class Segments(BaseModel):
 
 def load_segments(path: Path) -> Segments:
     return load_yaml_model(path, Segments, SegmentsError, "segments file", _problems)
+
+
+def write_segments(settings: Settings, segments: Segments, load_date: str) -> dict[str, Path]:
+    """Write the segments to the raw lake as the settings of this load date (earlier snapshots
+    removed), for dbt to evaluate. Returns the files."""
+    segment_rows = [
+        {
+            "segmento": segment.nome,
+            "descricao": segment.descricao,
+            "periodo_dias": segment.periodo_dias,
+            "combinacao": segment.combinacao,
+            "condicoes": len(segment.condicoes),
+        }
+        for segment in segments.segmentos
+    ]
+    condition_rows = [
+        row
+        for segment in segments.segmentos
+        for position, condition in enumerate(segment.condicoes, start=1)
+        for row in _value_rows(segment.nome, position, condition)
+    ]
+    return {
+        SEGMENTS_TABLE: replace_snapshot(
+            settings, SOURCE, SEGMENTS_TABLE,
+            pa.Table.from_pylist(segment_rows, SEGMENTS_SCHEMA), load_date,
+        ),
+        CONDITIONS_TABLE: replace_snapshot(
+            settings, SOURCE, CONDITIONS_TABLE,
+            pa.Table.from_pylist(condition_rows, CONDITIONS_SCHEMA), load_date,
+        ),
+    }  # fmt: skip
+
+
+def _value_rows(segment: str, position: int, condition: Condition) -> list[dict[str, Any]]:
+    base = {"segmento": segment, "posicao": position, "atributo": condition.atributo}
+    base["operador"] = condition.operador.value
+    values = condition.values()
+    if condition.operador is Operator.ENTRE:
+        return [{**base, "numero": float(values[0]), "numero_ate": float(values[1])}]
+    column = {Kind.BOOLEANO: "booleano", Kind.NUMERO: "numero"}.get(
+        ATTRIBUTES[condition.atributo][0], "texto"
+    )
+    return [{**base, column: float(value) if column == "numero" else value} for value in values]
 
 
 def _problems(error: ValidationError, content: Any) -> str:

@@ -22,7 +22,7 @@ def publications(tmp_path_factory: pytest.TempPathFactory) -> dict:
     both), then a full refresh on DuckDB; the publication each one made."""
     data_dir = tmp_path_factory.mktemp("parity") / "data"
     staging = tmp_path_factory.mktemp("parity-staging")
-    published: dict = {"data_dir": data_dir}
+    published: dict = {"data_dir": data_dir, "warehouse": Settings(data_dir=data_dir).warehouse}
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("ALICERCE_DATA_DIR", str(data_dir))
         patch.setenv("DAGSTER_HOME", str(data_dir / "dagster"))

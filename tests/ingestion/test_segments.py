@@ -5,9 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from ingestion.reengajamento.segments import SegmentsError, load_segments
+from ingestion.reengajamento.segments import SegmentsError, load_segments, write_segments
 from ingestion.settings import Settings
 
 
@@ -152,6 +153,10 @@ def test_every_operator_on_its_kind(tmp_path: Path):
             "todas: [{atributo: devida, operador: '=', valor: true}]}\n",
             "segment 'Com Espaco', nome: String should match pattern",
         ),
+        (
+            segment("      - {atributo: dias_sem_login, operador: '>', valor: 1.23456}\n"),
+            "dias_sem_login: 1.23456 has more than 4 decimal places or is too large",
+        ),
         ("segmentos: []\n", "list at least one segment"),
         ("segmentos: [\n", "not valid YAML"),
     ],
@@ -173,3 +178,33 @@ def test_at_most_twenty_conditions(tmp_path: Path):
 def test_a_missing_file_says_so(tmp_path: Path):
     with pytest.raises(SegmentsError, match="cannot read the segments file"):
         load_segments(tmp_path / "nao-existe.yml")
+
+
+def test_written_to_the_lake_one_row_per_listed_value(tmp_path: Path):
+    settings = Settings(data_dir=tmp_path / "data")
+    text = segment(
+        "      - {atributo: devida, operador: '=', valor: true}\n"
+        "      - {atributo: dias_sem_login, operador: entre, valor: [30, 60.5]}\n"
+        "      - {atributo: classificacao, operador: em, valor: [Ouro, Prata]}\n"
+        "      - {atributo: campos_alterados, operador: alterado_no_periodo, valor: [email]}\n",
+        combination="alguma",
+        extra="    periodo_dias: 45\n",
+    )
+    segments = load_segments(write(tmp_path, text))
+    write_segments(settings, segments, "2026-11-26")
+    files = write_segments(settings, segments, "2026-11-27")
+
+    folder = settings.raw_dir / "reengajamento" / "segmentos_condicoes"
+    assert [p.name for p in folder.iterdir()] == ["dt=2026-11-27"]  # the older snapshot is gone
+    assert duckdb.sql(
+        f"from read_parquet('{files['segmentos']}', hive_partitioning = false)"
+    ).fetchall() == [("teste", "Um segmento de teste", 45, "alguma", 4)]
+    assert duckdb.sql(
+        f"from read_parquet('{files['segmentos_condicoes']}', hive_partitioning = false)"
+    ).fetchall() == [
+        ("teste", 1, "devida", "=", None, None, True, None),
+        ("teste", 2, "dias_sem_login", "entre", 30.0, 60.5, None, None),
+        ("teste", 3, "classificacao", "em", None, None, None, "Ouro"),
+        ("teste", 3, "classificacao", "em", None, None, None, "Prata"),
+        ("teste", 4, "campos_alterados", "alterado_no_periodo", None, None, None, "email"),
+    ]

@@ -32,6 +32,9 @@ parsed as (
         nullif(trim(renda_familiar), '') is not null
             and {{ alicerce.renda_como_numero('renda_familiar') }} is null as renda_familiar_invalida,
         cep,
+        marketing_pos_venda,
+        {{ alicerce.crm_para_booleano('marketing_pos_venda') }} as aceita_marketing,
+        classificacao,
         {{ alicerce.compor_endereco(
             "coalesce(nullif(trim(logradouro), ''), endereco)",
             'numero', 'complemento', 'bairro', 'cidade', 'estado') }} as endereco_completo,
