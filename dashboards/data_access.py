@@ -330,6 +330,150 @@ def _auditar_revelacao(
     ja_auditadas.add(chave)
 
 
+# --- Reengajamento -------------------------------------------------------------------------------
+
+# The list rows the page previews at most; counts and exports always cover the whole list.
+LIMITE_PREVIA_SEGMENTO = 1000
+
+
+@dataclass(frozen=True)
+class Segmento:
+    """A re-engagement segment as the latest run computed it."""
+
+    nome: str
+    descricao: str
+    data_referencia: date
+    pessoas: int
+    contataveis: int  # consent S, with a channel
+    consentimento_desconhecido: int
+    sem_consentimento: int
+
+
+def segmentos(usuario: Usuario) -> list[Segmento]:
+    """The segments of the latest reference date, by name; empty before the first run with them."""
+    _exigir(usuario, Pagina.REENGAJAMENTO)
+    if not _tabela_publicada("segmentos_reengajamento_contagens"):
+        return []
+    linhas = _consultar(
+        """
+        select segmento, descricao, data_referencia, pessoas, contataveis,
+               consentimento_desconhecido, sem_consentimento
+        from marts.segmentos_reengajamento_contagens
+        where data_referencia = (
+            select max(data_referencia) from marts.segmentos_reengajamento_contagens
+        )
+        order by segmento
+        """
+    )
+    return [
+        Segmento(
+            nome=linha.segmento,
+            descricao=linha.descricao,
+            data_referencia=pd.Timestamp(linha.data_referencia).date(),
+            pessoas=int(linha.pessoas),
+            contataveis=int(linha.contataveis),
+            consentimento_desconhecido=int(linha.consentimento_desconhecido),
+            sem_consentimento=int(linha.sem_consentimento),
+        )
+        for linha in linhas.itertuples()
+    ]
+
+
+def tendencia_segmento(usuario: Usuario, segmento: str, inicio: date, fim: date) -> pd.DataFrame:
+    """Columns data_referencia, pessoas, contataveis: the segment's size on each run's date."""
+    _exigir(usuario, Pagina.REENGAJAMENTO)
+    linhas = _consultar(
+        """
+        select data_referencia, pessoas, contataveis
+        from marts.segmentos_reengajamento_contagens
+        where segmento = ? and data_referencia between ? and ?
+        order by data_referencia
+        """,
+        [segmento, inicio, fim],
+    )
+    linhas["data_referencia"] = pd.to_datetime(linhas["data_referencia"]).dt.date
+    return linhas
+
+
+def lista_segmento(
+    usuario: Usuario,
+    segmento: str,
+    revelar: bool = False,
+    para_exportar: bool = False,
+    incluir_consentimento_desconhecido: bool = False,
+    limite: int | None = None,
+) -> pd.DataFrame:
+    """The people of a segment, by ID, with the reason and the contacts consent allows, masked.
+
+    Columns idpessoa, nome, motivo, consentimento, canais, email, celular. `para_exportar` keeps
+    only the people who may be contacted: consent S with a channel, and those with unknown
+    consent when `incluir_consentimento_desconhecido` (the export's audit row records it); never
+    consent N. Contacts come masked unless the role sees them; `revelar` unmasks what the role
+    may reveal (AcessoNegado if the role may reveal nothing) and records it in the audit, except
+    for an export's list, whose download is audited with its filters.
+    """
+    _exigir(usuario, Pagina.REENGAJAMENTO)
+    escopo, params = _escopo(usuario)
+    condicoes = [escopo, "segmento = ?"]
+    params.append(segmento)
+    if para_exportar:
+        aceitos = ["sim", "desconhecido"] if incluir_consentimento_desconhecido else ["sim"]
+        condicoes += ["list_contains(?::varchar[], consentimento)", "canais <> ''"]
+        params.append(aceitos)
+    sql = f"""
+        select idpessoa, nome, motivo, consentimento, canais, email, celular
+        from marts.segmentos_reengajamento
+        where {" and ".join(f"({condicao})" for condicao in condicoes)}
+        order by idpessoa
+    """
+    if limite is not None:
+        sql += " limit ?"
+        params.append(max(int(limite), 0))
+    linhas = _consultar(sql, params)
+    if revelar and not politica.pode_revelar(usuario):
+        raise AcessoNegado(usuario)
+    if revelar and not para_exportar:  # an export's own audit row records it when downloaded
+        filtros = filtros_reengajamento(segmento, sem_mascara=True)
+        _auditar_revelacao(usuario, Pagina.REENGAJAMENTO, filtros, len(linhas))
+    if Dado.CONTATO not in politica.visiveis(usuario, revelar):
+        for campo in ("email", "celular"):
+            linhas[campo] = [
+                None if pd.isna(valor) else mascarar_campo(campo, valor) for valor in linhas[campo]
+            ]
+    return linhas
+
+
+def filtros_reengajamento(
+    segmento: str, sem_mascara: bool, incluir_consentimento_desconhecido: bool | None = None
+) -> dict[str, Any]:
+    """The filters an audit row of the "Reengajamento" page records; an export's also say
+    whether it included the people whose consent is unknown."""
+    filtros: dict[str, Any] = {"segmento": segmento, "sem_mascara": sem_mascara}
+    if incluir_consentimento_desconhecido is not None:
+        filtros["incluir_consentimento_desconhecido"] = incluir_consentimento_desconhecido
+    return filtros
+
+
+def funil_campanha(usuario: Usuario, inicio: date, fim: date) -> pd.DataFrame:
+    """The update campaign's funnel per month (marts.atualizacao_cadastral_funil), for the months
+    that meet inicio..fim, oldest first; every column of the mart."""
+    _exigir(usuario, Pagina.REENGAJAMENTO)
+    if not _tabela_publicada("atualizacao_cadastral_funil"):
+        return pd.DataFrame()
+    linhas = _consultar(
+        """
+        select *
+        from marts.atualizacao_cadastral_funil
+        where mes between date_trunc('month', ?::date) and ?
+        order by mes
+        """,
+        [inicio, fim],
+    )
+    for coluna in ("mes", "data_referencia"):
+        linhas[coluna] = pd.to_datetime(linhas[coluna]).dt.date
+    return linhas
+
+
 # --- Qualidade dos dados -------------------------------------------------------------------------
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboards import data_access
-from dashboards.paginas import alteracoes_cadastrais, auditoria, qualidade_dados
+from dashboards.paginas import alteracoes_cadastrais, auditoria, qualidade_dados, reengajamento
 from dashboards.politica import Pagina
 from dashboards.usuarios import Usuario
 
 # Section -> its pages in menu order: (page, module with TITULO and render()).
 _SECOES = {
     "Cadastro": [(Pagina.ALTERACOES_CADASTRAIS, alteracoes_cadastrais)],
+    "Campanhas": [(Pagina.REENGAJAMENTO, reengajamento)],
     "Operação": [
         (Pagina.QUALIDADE_DOS_DADOS, qualidade_dados),
         (Pagina.AUDITORIA, auditoria),

@@ -17,6 +17,7 @@ class Pagina(StrEnum):
     ALTERACOES_CADASTRAIS = "alteracoes-cadastrais"
     QUALIDADE_DOS_DADOS = "qualidade-dos-dados"
     AUDITORIA = "auditoria"
+    REENGAJAMENTO = "reengajamento"
 
 
 class Dado(StrEnum):
@@ -33,7 +34,9 @@ TODOS_OS_DADOS = frozenset(Dado)
 PAGINAS: dict[Papel, frozenset[Pagina]] = {
     Papel.GESTOR: frozenset(Pagina),
     Papel.COMPLIANCE: frozenset({Pagina.ALTERACOES_CADASTRAIS}),
-    Papel.ANALISTA: frozenset({Pagina.ALTERACOES_CADASTRAIS, Pagina.QUALIDADE_DOS_DADOS}),
+    Papel.ANALISTA: frozenset(
+        {Pagina.ALTERACOES_CADASTRAIS, Pagina.QUALIDADE_DOS_DADOS, Pagina.REENGAJAMENTO}
+    ),
     Papel.IMOBILIARIA: frozenset({Pagina.ALTERACOES_CADASTRAIS}),
     Papel.CORRETOR: frozenset({Pagina.ALTERACOES_CADASTRAIS}),
 }

@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import partial
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboards import data_access, exportacao, periodos, sessao
+from dashboards import data_access, sessao
+from dashboards.botoes_exportacao import botoes_auditados
+from dashboards.filtro_periodo import escolher_periodo
 from dashboards.formatacao import data_br, inteiro_br, serie_em_sao_paulo
-from dashboards.periodos import Periodo, PeriodoInvalido, TipoPeriodo
+from dashboards.periodos import Periodo
 from dashboards.politica import Pagina
 from dashboards.usuarios import Papel, Usuario
 
@@ -103,31 +104,7 @@ def render() -> None:
 
 def _filtros() -> Filtros | None:
     """The filter widgets; None (after showing why) when the chosen period is invalid."""
-    hoje = periodos.hoje_em_sao_paulo()
-    coluna_periodo, coluna_referencia = st.columns([2, 1])
-    tipo = coluna_periodo.radio("Período", list(TipoPeriodo), horizontal=True, key="periodo")
-    referencia = coluna_referencia.date_input(
-        "Data de referência",
-        value=hoje,
-        min_value=date(2000, 1, 1),
-        format="DD/MM/YYYY",
-        key="data_referencia",
-        help="“Mês atual” vai do primeiro dia do mês até esta data.",
-    )
-    inicio = fim = None
-    if tipo == TipoPeriodo.PERSONALIZADO:
-        coluna_inicio, coluna_fim = st.columns(2)
-        inicio = coluna_inicio.date_input(
-            "Data inicial",
-            value=hoje.replace(day=1),
-            min_value=date(2000, 1, 1),
-            format="DD/MM/YYYY",
-            key="inicio",
-        )
-        fim = coluna_fim.date_input(
-            "Data final", value=hoje, min_value=date(2000, 1, 1), format="DD/MM/YYYY", key="fim"
-        )
-
+    periodo = escolher_periodo()
     coluna_campos, coluna_busca = st.columns([2, 1])
     campos = coluna_campos.multiselect(
         "Campos",
@@ -137,11 +114,7 @@ def _filtros() -> Filtros | None:
         key="campos",
     )
     busca = coluna_busca.text_input("Buscar cliente (nome ou ID)", key="busca")
-
-    try:
-        periodo = periodos.periodo(tipo, referencia=referencia, inicio=inicio, fim=fim)
-    except PeriodoInvalido as erro:
-        st.error(str(erro))
+    if periodo is None:
         return None
     return Filtros(periodo=periodo, campos=tuple(campos), busca=busca)
 
@@ -204,32 +177,13 @@ def _botoes_de_exportacao(
     usuario: Usuario, tabela: pd.DataFrame, filtros: Filtros, revelar: bool
 ) -> None:
     periodo = filtros.periodo
-    nome_arquivo = f"alteracoes-cadastrais_{periodo.inicio:%Y-%m-%d}_{periodo.fim:%Y-%m-%d}"
-    auditados = data_access.filtros_auditados(
-        periodo.inicio, periodo.fim, filtros.campos, filtros.busca, sem_mascara=revelar
-    )
-    valida_ate = sessao.fim_da_sessao()
-
-    def arquivo(formato: str, gerar):
-        return data_access.exportacao_auditada(
-            usuario, valida_ate, Pagina.ALTERACOES_CADASTRAIS, auditados, tabela, formato, gerar
-        )
-
-    botoes = st.container(horizontal=True)
-    # Files are built only when clicked (deferred data), and clicking does not rerun the page.
-    botoes.download_button(
-        "Exportar CSV (Excel)",
-        data=arquivo("csv", exportacao.csv_excel),
-        file_name=f"{nome_arquivo}.csv",
-        mime=exportacao.MIME_CSV,
-        on_click="ignore",
-        key="exportar_csv",
-    )
-    botoes.download_button(
-        "Exportar XLSX",
-        data=arquivo("xlsx", partial(exportacao.xlsx, nome_planilha="Alterações cadastrais")),
-        file_name=f"{nome_arquivo}.xlsx",
-        mime=exportacao.MIME_XLSX,
-        on_click="ignore",
-        key="exportar_xlsx",
+    botoes_auditados(
+        usuario,
+        Pagina.ALTERACOES_CADASTRAIS,
+        data_access.filtros_auditados(
+            periodo.inicio, periodo.fim, filtros.campos, filtros.busca, sem_mascara=revelar
+        ),
+        tabela,
+        f"alteracoes-cadastrais_{periodo.inicio:%Y-%m-%d}_{periodo.fim:%Y-%m-%d}",
+        "Alterações cadastrais",
     )

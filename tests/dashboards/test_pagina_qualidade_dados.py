@@ -218,6 +218,7 @@ def test_papel_sem_acesso_e_recusado(publicacao, estado_padrao, login):
             "gestora",
             [
                 "Cadastro | Alterações cadastrais | /",  # the default page has no path of its own
+                "Campanhas | Reengajamento | /reengajamento",
                 "Operação | Qualidade dos dados | /qualidade-dos-dados",
                 "Operação | Auditoria | /auditoria",
             ],
@@ -226,6 +227,7 @@ def test_papel_sem_acesso_e_recusado(publicacao, estado_padrao, login):
             "analista",
             [
                 "Cadastro | Alterações cadastrais | /",
+                "Campanhas | Reengajamento | /reengajamento",
                 "Operação | Qualidade dos dados | /qualidade-dos-dados",
             ],
         ),
