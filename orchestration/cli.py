@@ -298,19 +298,29 @@ def crm_bench(
 
 @app.command()
 def bench(
-    events: Annotated[int, typer.Option(min=100, help="How many portal events to generate.")],
+    events: Annotated[
+        int | None, typer.Option(min=100, help="How many portal events to generate (about).")
+    ] = None,
+    people: Annotated[
+        int | None,
+        typer.Option(min=1, help="How many people to generate instead (events follow from it)."),
+    ] = None,
     data_dir: Annotated[
         Path | None,
-        typer.Option(help="Scratch data folder (emptied first); default <data>/bench/<events>."),
+        typer.Option(help="Scratch data folder (emptied first); default <data>/bench/<size>."),
     ] = None,
 ) -> None:
     """Measure the pipeline per stage on generated data: a full run, a run with nothing new (the
-    fixed cost) and a run after adding 1% new events (DuckDB engine unless ALICERCE_ENGINE)."""
-    from orchestration.lib.bench import run_bench
+    fixed cost) and a run after adding 1% new events (DuckDB engine unless ALICERCE_ENGINE).
+    Give the size as --events or --people."""
+    from orchestration.lib.bench import EVENTS_PER_PERSON, run_bench
 
-    folder = (data_dir or get_settings().data_dir / "bench" / str(events)).resolve()
+    if (events is None) == (people is None):
+        raise typer.BadParameter("give exactly one of --events and --people")
+    people = people or max(1, round(events / EVENTS_PER_PERSON))
+    folder = (data_dir or get_settings().data_dir / "bench" / f"people-{people}").resolve()
     os.environ["ALICERCE_DATA_DIR"] = str(folder)  # what the pipeline's assets will read
-    results = run_bench(events, folder, _bench_progress)
+    results = run_bench(people, folder, _bench_progress)
     table = Table(title=f"alicerce bench: {results['events_generated']:,} events")
     for column in ("run", "stage", "rows", "seconds", "rows/s", "peak MB"):
         table.add_column(column, justify="left" if column in ("run", "stage") else "right")

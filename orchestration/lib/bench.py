@@ -190,7 +190,7 @@ def _busiest_broker(settings: Settings) -> int | None:
     return rows[0][0] if rows else None
 
 
-def run_bench(events: int, data_dir: Path, progress: Callable[[str], None]) -> dict:
+def run_bench(people: int, data_dir: Path, progress: Callable[[str], None]) -> dict:
     """Generate, run, rerun with nothing new, add ~1% and run again; return every figure.
 
     Events end the day before yesterday; the first run loads them yesterday, the +1% today."""
@@ -201,12 +201,13 @@ def run_bench(events: int, data_dir: Path, progress: Callable[[str], None]) -> d
     shutil.rmtree(data_dir, ignore_errors=True)
     settings = Settings(data_dir=data_dir)
     prepare_environment(settings)
-    people = max(1, round(events / EVENTS_PER_PERSON))
     until = today_in_sao_paulo() - timedelta(days=2)
     load_date = until + timedelta(days=1)
-    results: dict = {"events_requested": events, "people": people}
+    results: dict = {"people": people}
     with MemorySampler() as sampler:
-        progress(f"generating about {events:,} events ({people:,} people)")
+        progress(
+            f"generating {people:,} people (about {round(people * EVENTS_PER_PERSON):,} events)"
+        )
         summary = None
 
         def generate() -> int:
