@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboards import data_access, sessao
+from dashboards import data_access, pagina
 from dashboards.botoes_exportacao import botoes_auditados
 from dashboards.filtro_periodo import escolher_periodo
 from dashboards.formatacao import data_br, inteiro_br, serie_em_sao_paulo
@@ -48,13 +48,8 @@ class Filtros:
 
 def render() -> None:
     """Draw the page (the st.Page entry point)."""
-    st.title(TITULO)
-    usuario = sessao.usuario()
-    if not data_access.pode_abrir(usuario, Pagina.ALTERACOES_CADASTRAIS):
-        st.warning(f"O perfil “{usuario.papel}” não tem acesso a este relatório.")
-        return
-    if data_access.publicacao_atual() is None:
-        st.info(data_access.SEM_PUBLICACAO)
+    usuario = pagina.abrir(TITULO, Pagina.ALTERACOES_CADASTRAIS)
+    if usuario is None:
         return
 
     filtros = _filtros()

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboards import data_access, periodos, sessao
+from dashboards import data_access, pagina, periodos
 from dashboards.data_access import Acao
 from dashboards.formatacao import FORMATO_INTEIRO_BR, inteiro_br, serie_em_sao_paulo
 from dashboards.politica import Pagina
@@ -23,17 +23,17 @@ ROTULOS_FILTROS = {
     "campos": "campos",
     "busca": "busca",
     "sem_mascara": "sem máscara",
+    "segmento": "segmento",
+    "incluir_consentimento_desconhecido": "com consentimento desconhecido",
 }
 _DIAS_PADRAO = 30
 
 
 def render() -> None:
     """Draw the page (the st.Page entry point)."""
-    st.title(TITULO)
-    usuario = sessao.usuario()
-    if not data_access.pode_abrir(usuario, Pagina.AUDITORIA):
-        st.error(f"O perfil “{usuario.papel}” não tem acesso a esta página.")
-        st.stop()
+    usuario = pagina.abrir(TITULO, Pagina.AUDITORIA, exige_publicacao=False)
+    if usuario is None:
+        return
     st.caption(
         "Cada exportação e cada revelação de dado pessoal mascarado feita nos painéis: "
         "quem, quando (horário de São Paulo), em que página, com quais filtros e quantas linhas."

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from dashboards import data_access, periodos, sessao
+from dashboards import data_access, pagina, periodos
 from dashboards.data_access import Execucao, Frescor, OpcoesQuarentena, SituacaoFrescor
 from dashboards.formatacao import (
     FORMATO_INTEIRO_BR,
@@ -66,12 +66,9 @@ class FiltrosQuarentena:
 
 def render() -> None:
     """Draw the page (the st.Page entry point)."""
-    st.title(TITULO)
-    usuario = sessao.usuario()
-    if not data_access.pode_abrir(usuario, Pagina.QUALIDADE_DOS_DADOS):
-        # Hidden from the navigation for these roles; this covers a direct URL too.
-        st.error(f"O perfil “{usuario.papel}” não tem acesso a esta página.")
-        st.stop()
+    usuario = pagina.abrir(TITULO, Pagina.QUALIDADE_DOS_DADOS, exige_publicacao=False)
+    if usuario is None:
+        return
 
     frescor = data_access.frescor(usuario)
     reconciliacao = data_access.reconciliacao(usuario)

@@ -7,7 +7,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboards import data_access, sessao
+from dashboards import data_access, pagina
 from dashboards.botoes_exportacao import botoes_auditados
 from dashboards.filtro_periodo import escolher_periodo
 from dashboards.formatacao import data_br, inteiro_br
@@ -39,13 +39,8 @@ VERIFICACOES_FUNIL = {
 
 def render() -> None:
     """Draw the page (the st.Page entry point)."""
-    st.title(TITULO)
-    usuario = sessao.usuario()
-    if not data_access.pode_abrir(usuario, Pagina.REENGAJAMENTO):
-        st.warning(f"O perfil “{usuario.papel}” não tem acesso a esta página.")
-        return
-    if data_access.publicacao_atual() is None:
-        st.info(data_access.SEM_PUBLICACAO)
+    usuario = pagina.abrir(TITULO, Pagina.REENGAJAMENTO)
+    if usuario is None:
         return
     periodo = escolher_periodo()
     if periodo is None:

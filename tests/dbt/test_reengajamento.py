@@ -260,7 +260,7 @@ def test_so_gestor_e_analista_abrem_a_pagina(na_publicacao):
     at = AppTest.from_string(PAGINA, default_timeout=60)
     at.session_state[sessao.CHAVE_USUARIO] = USUARIOS["corretor101"]
     at.run()
-    assert [w.value for w in at.warning] == ["O perfil “corretor” não tem acesso a esta página."]
+    assert [e.value for e in at.error] == ["O perfil “corretor” não tem acesso a esta página."]
     assert not at.dataframe
     with pytest.raises(data_access.AcessoNegado):
         data_access.lista_segmento(USUARIOS["corretor101"], NOVO_SEGMENTO["nome"])

@@ -1,17 +1,14 @@
 {#- The person attributes the re-engagement segments may use (docs/sources.md, "Re-engagement
     segments"), one row per (person, attribute) that has a value: an absent value has no row, so
     no condition holds on it. Read from the marts whose figures the segments must agree with
-    (the campaign status as of the reference date). A person the CRM deleted is nobody to contact
-    and has no attributes. The attributes that look at a period are in
+    (the campaign status as of the reference date); only int_reengajamento__pessoas have them. The attributes that look at a period are in
     int_reengajamento__atributos_periodo. -#}
 {{ config(materialized='table', file_format='parquet') }}
 
 with
 
 pessoas as (
-    select idpessoa, classificacao
-    from {{ ref('int_crm__pessoas_atual') }}
-    where coalesce({{ alicerce.crm_para_booleano('ativo') }}, true)
+    select idpessoa, classificacao from {{ ref('int_reengajamento__pessoas') }}
 ),
 
 status as (

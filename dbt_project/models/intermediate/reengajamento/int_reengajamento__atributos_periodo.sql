@@ -27,9 +27,7 @@ janelas as (
 ),
 
 pessoas as (
-    select idpessoa, renda_familiar_valor
-    from {{ ref('int_crm__pessoas_atual') }}
-    where coalesce({{ alicerce.crm_para_booleano('ativo') }}, true)
+    select idpessoa, renda_familiar_valor from {{ ref('int_reengajamento__pessoas') }}
 ),
 
 alteracoes as (
