@@ -1,9 +1,10 @@
 """The export buttons every page offers: CSV for Excel and XLSX of the table as the screen shows
-it, built only when clicked, each download checked against the login and audited first
-(`data_access.exportacao_auditada`)."""
+it (or read when downloaded), built only when clicked, each download checked against the login
+and audited first (`data_access.exportacao_auditada`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -19,7 +20,7 @@ def botoes_auditados(
     usuario: Usuario,
     pagina: Pagina,
     filtros: dict[str, Any],
-    tabela: pd.DataFrame,
+    tabela: pd.DataFrame | Callable[[], pd.DataFrame],
     nome_arquivo: str,
     nome_planilha: str,
 ) -> None:

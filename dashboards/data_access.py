@@ -249,13 +249,15 @@ def exportacao_auditada(
     valida_ate: datetime,
     pagina: Pagina,
     filtros: dict[str, Any],
-    tabela: pd.DataFrame,
+    tabela: pd.DataFrame | Callable[[], pd.DataFrame],
     formato: str,
     gerar: Callable[[pd.DataFrame], bytes],
 ) -> Callable[[], bytes]:
     """The file of an export button: when the user downloads it, the audit gets a row first.
 
-    `gerar` turns the table (as the screen shows it, masked as shown) into the file's bytes.
+    `tabela` is the table as the screen shows it (masked as shown), or a function that reads it
+    when the file is downloaded (a list too long to read on every run of the page); `gerar`
+    turns it into the file's bytes.
     The download runs without a rerun of the page, so the login is checked again then: after
     `valida_ate` (the session's end), or once the user's role or scope in the users file changed
     or the user went, SessaoEncerrada and no file.
@@ -265,11 +267,12 @@ def exportacao_auditada(
         atual = usuarios.por_login(usuarios.carregar(get_settings().usuarios_file), usuario.login)
         if datetime.now(UTC) >= valida_ate or atual is None or atual.acesso() != usuario.acesso():
             raise SessaoEncerrada()
+        linhas = tabela() if callable(tabela) else tabela
         state.record_audit(
             get_settings().state_db, usuario.login, str(usuario.papel), Acao.EXPORTACAO,
-            pagina, filtros, len(tabela), detail=formato,
+            pagina, filtros, len(linhas), detail=formato,
         )  # fmt: skip
-        return gerar(tabela)
+        return gerar(linhas)
 
     return arquivo
 
@@ -412,18 +415,13 @@ def lista_segmento(
     may reveal (AcessoNegado if the role may reveal nothing) and records it in the audit, except
     for an export's list, whose download is audited with its filters.
     """
-    _exigir(usuario, Pagina.REENGAJAMENTO)
-    escopo, params = _escopo(usuario)
-    condicoes = [escopo, "segmento = ?"]
-    params.append(segmento)
-    if para_exportar:
-        aceitos = ["sim", "desconhecido"] if incluir_consentimento_desconhecido else ["sim"]
-        condicoes += ["list_contains(?::varchar[], consentimento)", "canais <> ''"]
-        params.append(aceitos)
+    onde, params = _filtro_segmento(
+        usuario, segmento, para_exportar, incluir_consentimento_desconhecido
+    )
     sql = f"""
         select idpessoa, nome, motivo, consentimento, canais, email, celular
         from marts.segmentos_reengajamento
-        where {" and ".join(f"({condicao})" for condicao in condicoes)}
+        where {onde}
         order by idpessoa
     """
     if limite is not None:
@@ -441,6 +439,32 @@ def lista_segmento(
                 None if pd.isna(valor) else mascarar_campo(campo, valor) for valor in linhas[campo]
             ]
     return linhas
+
+
+def tamanho_exportacao(
+    usuario: Usuario, segmento: str, incluir_consentimento_desconhecido: bool
+) -> int:
+    """How many people `lista_segmento(..., para_exportar=True)` gives, without reading them."""
+    onde, params = _filtro_segmento(usuario, segmento, True, incluir_consentimento_desconhecido)
+    linhas = _consultar(
+        f"select count(*) as pessoas from marts.segmentos_reengajamento where {onde}", params
+    )
+    return int(linhas.at[0, "pessoas"])
+
+
+def _filtro_segmento(
+    usuario: Usuario, segmento: str, para_exportar: bool, incluir_consentimento_desconhecido: bool
+) -> tuple[str, list[Any]]:
+    """The WHERE clause of a segment's list (row scope first) and its parameters."""
+    _exigir(usuario, Pagina.REENGAJAMENTO)
+    escopo, params = _escopo(usuario)
+    condicoes = [escopo, "segmento = ?"]
+    params.append(segmento)
+    if para_exportar:
+        aceitos = ["sim", "desconhecido"] if incluir_consentimento_desconhecido else ["sim"]
+        condicoes += ["list_contains(?::varchar[], consentimento)", "canais <> ''"]
+        params.append(aceitos)
+    return " and ".join(f"({condicao})" for condicao in condicoes), params
 
 
 def filtros_reengajamento(

@@ -112,24 +112,27 @@ def _segmentos(usuario: Usuario, periodo: Periodo) -> None:
             "ficam fora da exportação, a menos que você as inclua. A auditoria registra a escolha."
         ),
     )
-    exportaveis = data_access.lista_segmento(
-        usuario,
-        nome,
-        revelar=revelar,
-        para_exportar=True,
-        incluir_consentimento_desconhecido=incluir,
-    )
+    quantas = data_access.tamanho_exportacao(usuario, nome, incluir)
     st.caption(
-        f"{inteiro_br(len(exportaveis))} pessoas na exportação. Quem recusou marketing no CRM "
+        f"{inteiro_br(quantas)} pessoas na exportação. Quem recusou marketing no CRM "
         "nunca é exportado."
     )
+
+    def exportaveis() -> pd.DataFrame:  # read only when a file is downloaded
+        return tabela_da_lista(
+            data_access.lista_segmento(
+                usuario, nome, revelar=revelar, para_exportar=True,
+                incluir_consentimento_desconhecido=incluir,
+            )
+        )  # fmt: skip
+
     botoes_auditados(
         usuario,
         Pagina.REENGAJAMENTO,
         data_access.filtros_reengajamento(
             nome, sem_mascara=revelar, incluir_consentimento_desconhecido=incluir
         ),
-        tabela_da_lista(exportaveis),
+        exportaveis,
         f"reengajamento_{nome}_{segmento.data_referencia:%Y-%m-%d}",
         "Reengajamento",
     )

@@ -258,8 +258,12 @@ def write_segments(settings: Settings, segments: Segments, load_date: str) -> di
 
 
 def _value_rows(segment: str, position: int, condition: Condition) -> list[dict[str, Any]]:
-    base = {"segmento": segment, "posicao": position, "atributo": condition.atributo}
-    base["operador"] = condition.operador.value
+    base = {
+        "segmento": segment,
+        "posicao": position,
+        "atributo": condition.atributo,
+        "operador": condition.operador.value,
+    }
     values = condition.values()
     if condition.operador is Operator.ENTRE:
         return [{**base, "numero": float(values[0]), "numero_ate": float(values[1])}]

@@ -226,13 +226,22 @@ def test_pagina_para_a_analista(na_publicacao):
     }
     assert list(revelacao["linhas"]) == [len(esperado)]
 
-    # An export's audit row, written when the file is downloaded, records the consent choice.
+    # An export's audit row, written when the file is downloaded, records the consent choice;
+    # the list is read then, as the page asks.
+    def exportaveis():
+        return tabela_da_lista(
+            data_access.lista_segmento(
+                usuario, NOVO_SEGMENTO["nome"], revelar=True, para_exportar=True,
+                incluir_consentimento_desconhecido=True,
+            )
+        )  # fmt: skip
+
     filtros = data_access.filtros_reengajamento(
         NOVO_SEGMENTO["nome"], sem_mascara=True, incluir_consentimento_desconhecido=True
     )
     arquivo = data_access.exportacao_auditada(
         usuario, datetime.now(UTC) + timedelta(hours=1), Pagina.REENGAJAMENTO, filtros,
-        tabela_da_lista(com_desconhecido), "csv", exportacao.csv_excel,
+        exportaveis, "csv", exportacao.csv_excel,
     )  # fmt: skip
     conteudo = arquivo().decode("utf-8-sig")
     assert conteudo.count("\n") == len(com_desconhecido) + 1
