@@ -313,8 +313,18 @@ def auditoria(
 
 def _inicio_do_dia_utc(dia: date) -> str:
     """Midnight of a São Paulo day as the audit's ISO 8601 UTC text (which sorts by time)."""
+    return _inicio_do_dia_em_utc(dia).isoformat()
+
+
+def _inicio_do_dia_em_utc(dia: date) -> datetime:
+    """The first instant of a São Paulo day, in UTC (aware).
+
+    On the days daylight saving time began (until 2019) midnight did not exist, the clocks
+    jumping to 01:00: the time-zone database then gives midnight the offset of before the jump,
+    which is that same first instant.
+    """
     meia_noite = datetime.combine(dia, datetime.min.time(), tzinfo=FUSO_SAO_PAULO)
-    return meia_noite.astimezone(UTC).isoformat()
+    return meia_noite.astimezone(UTC)
 
 
 def _auditar_revelacao(
@@ -496,6 +506,242 @@ def funil_campanha(usuario: Usuario, inicio: date, fim: date) -> pd.DataFrame:
     for coluna in ("mes", "data_referencia"):
         linhas[coluna] = pd.to_datetime(linhas[coluna]).dt.date
     return linhas
+
+
+# --- Pesquisas and the CRM records ---------------------------------------------------------------
+
+# The record types of marts.registros_crm, which the "Registro" page shows; a dispatch's protocol
+# may also be a service's ID ('servico') or the survey's own ('pesquisa'), which have no page.
+TIPOS_REGISTRO_CRM = ("precadastro", "reserva", "venda", "repasse", "atendimento", "assistencia")
+
+# Where a dispatch's protocol came from (marts.protocolos_pesquisa.origem_protocolo), best first.
+ORIGENS_PROTOCOLO = ("gatilho", "correspondencia", "servico", "pesquisa")
+
+# The dispatches the "Pesquisas" page lists at most (newest first); counts and exports cover all.
+LIMITE_ENVIOS = 1000
+
+_COLUNAS_ENVIOS = [
+    "idenvio", "idpesquisa", "pesquisa", "gatilho", "protocolo", "tipo_registro",
+    "origem_protocolo", "protocolo_atendimento", "registro_encontrado", "idpessoa", "enviado_em",
+]  # fmt: skip
+_MAIOR_BIGINT = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class RegistroCrm:
+    """One CRM record of marts.registros_crm."""
+
+    tipo_registro: str
+    idregistro: int
+    idpessoa: int | None
+    cliente: str | None
+    situacao: str | None
+    criado_em: datetime | None  # naive UTC
+    protocolo_atendimento: str | None  # atendimentos only
+    idempreendimento: int | None
+    detalhe: str | None
+    excluido: bool | None
+
+
+def protocolos_publicados(usuario: Usuario) -> bool:
+    """Whether the current publication has `marts.protocolos_pesquisa` (older ones do not)."""
+    _exigir(usuario, Pagina.PESQUISAS)
+    return _tabela_publicada("protocolos_pesquisa")
+
+
+def gatilhos_de_pesquisa(usuario: Usuario) -> tuple[str, ...]:
+    """The triggers of the dispatches the user may see, sorted (the filter's options)."""
+    _exigir(usuario, Pagina.PESQUISAS)
+    if not _tabela_publicada("protocolos_pesquisa"):
+        return ()
+    escopo, params = _escopo(usuario)
+    linha = _consultar(
+        f"""
+        select list_sort(list(distinct gatilho) filter (where gatilho is not null)) as gatilhos
+        from marts.protocolos_pesquisa
+        where {escopo}
+        """,
+        params,
+    ).iloc[0]
+    return _tupla(linha["gatilhos"])
+
+
+def envios_pesquisa(
+    usuario: Usuario,
+    inicio: date,
+    fim: date,
+    gatilhos: Sequence[str] | None = None,
+    origens: Sequence[str] | None = None,
+    limite: int | None = None,
+) -> pd.DataFrame:
+    """The survey dispatches of the user's clients sent in `inicio`..`fim` (São Paulo dates,
+    inclusive), newest first, at most `limite`; `gatilhos` and `origens` (origem_protocolo) empty
+    or None mean no filter.
+
+    Columns idenvio, idpesquisa, pesquisa, gatilho, protocolo, tipo_registro, origem_protocolo,
+    protocolo_atendimento, registro_encontrado (False when NULL), idpessoa (nullable), enviado_em
+    (naive UTC).
+    """
+    onde, params = _filtro_envios(usuario, inicio, fim, gatilhos, origens)
+    sql = f"""
+        select {", ".join(_COLUNAS_ENVIOS)}
+        from marts.protocolos_pesquisa
+        where {onde}
+        order by enviado_em desc, idenvio desc
+    """
+    if limite is not None:
+        sql += " limit ?"
+        params.append(max(int(limite), 0))
+    return _envios(_consultar(sql, params))
+
+
+def cobertura_protocolos(
+    usuario: Usuario,
+    inicio: date,
+    fim: date,
+    gatilhos: Sequence[str] | None = None,
+    origens: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Columns gatilho, origem_protocolo, envios, sem_protocolo: the dispatches of the same
+    filters as `envios_pesquisa` per trigger and origin of the protocol, and how many of them
+    have no protocol (NULL or blank: there should be none), by gatilho (NULL last) and origin."""
+    onde, params = _filtro_envios(usuario, inicio, fim, gatilhos, origens)
+    linhas = _consultar(
+        f"""
+        select gatilho, origem_protocolo, count(*) as envios,
+               count(*) filter (where protocolo is null or trim(protocolo) = '') as sem_protocolo
+        from marts.protocolos_pesquisa
+        where {onde}
+        group by gatilho, origem_protocolo
+        order by gatilho nulls last, origem_protocolo nulls last
+        """,
+        params,
+    )
+    for coluna in ("envios", "sem_protocolo"):
+        linhas[coluna] = pd.to_numeric(linhas[coluna]).astype("int64")
+    return linhas
+
+
+def filtros_pesquisas(
+    inicio: date, fim: date, gatilhos: Sequence[str] | None, origens: Sequence[str] | None
+) -> dict[str, Any]:
+    """The filters an audit row of the "Pesquisas" page records, in one canonical form."""
+    return {
+        "inicio": inicio.isoformat(),
+        "fim": fim.isoformat(),
+        "gatilhos": sorted(set(gatilhos or ())),
+        "origens": sorted(set(origens or ())),
+    }
+
+
+def registros_publicados(usuario: Usuario) -> bool:
+    """Whether the current publication has `marts.registros_crm` (older ones do not)."""
+    _exigir(usuario, Pagina.REGISTRO)
+    return _tabela_publicada("registros_crm")
+
+
+def registro_crm(usuario: Usuario, tipo_registro: str, idregistro: int) -> RegistroCrm | None:
+    """The CRM record of this type and ID, or None when there is none among the user's clients
+    (or the publication has no `marts.registros_crm`)."""
+    _exigir(usuario, Pagina.REGISTRO)
+    if not 0 <= idregistro <= _MAIOR_BIGINT or not _tabela_publicada("registros_crm"):
+        return None
+    escopo, params = _escopo(usuario)
+    linhas = _consultar(
+        f"""
+        select tipo_registro, idregistro, idpessoa, cliente, situacao, criado_em,
+               protocolo_atendimento, idempreendimento, detalhe, excluido
+        from marts.registros_crm
+        where ({escopo}) and tipo_registro = ? and idregistro = ?
+        """,
+        [*params, tipo_registro, idregistro],
+    )
+    if linhas.empty:
+        return None
+    linha = linhas.iloc[0]
+    return RegistroCrm(
+        tipo_registro=str(linha["tipo_registro"]),
+        idregistro=int(linha["idregistro"]),
+        idpessoa=_inteiro_ou_nulo(linha["idpessoa"]),
+        cliente=_texto_ou_nulo(linha["cliente"]),
+        situacao=_texto_ou_nulo(linha["situacao"]),
+        criado_em=None
+        if pd.isna(linha["criado_em"])
+        else pd.Timestamp(linha["criado_em"]).to_pydatetime(),
+        protocolo_atendimento=_texto_ou_nulo(linha["protocolo_atendimento"]),
+        idempreendimento=_inteiro_ou_nulo(linha["idempreendimento"]),
+        detalhe=_texto_ou_nulo(linha["detalhe"]),
+        excluido=None if pd.isna(linha["excluido"]) else bool(linha["excluido"]),
+    )
+
+
+def envios_do_registro(usuario: Usuario, tipo_registro: str, idregistro: int) -> pd.DataFrame:
+    """The dispatches of the user's clients whose protocol points to this record (the same
+    tipo_registro, protocolo = the ID as text), newest first; the columns of `envios_pesquisa`.
+    Empty when the publication has no `marts.protocolos_pesquisa`."""
+    _exigir(usuario, Pagina.REGISTRO)
+    if not 0 <= idregistro <= _MAIOR_BIGINT or not _tabela_publicada("protocolos_pesquisa"):
+        return _envios(pd.DataFrame(columns=_COLUNAS_ENVIOS))
+    escopo, params = _escopo(usuario)
+    linhas = _consultar(
+        f"""
+        select {", ".join(_COLUNAS_ENVIOS)}
+        from marts.protocolos_pesquisa
+        where ({escopo}) and tipo_registro = ? and protocolo = ?
+        order by enviado_em desc, idenvio desc
+        """,
+        [*params, tipo_registro, str(idregistro)],
+    )
+    return _envios(linhas)
+
+
+def _filtro_envios(
+    usuario: Usuario,
+    inicio: date,
+    fim: date,
+    gatilhos: Sequence[str] | None,
+    origens: Sequence[str] | None,
+) -> tuple[str, list[Any]]:
+    """The WHERE clause over marts.protocolos_pesquisa (row scope first) and its parameters.
+
+    The period is turned into UTC bounds here (the first instant of `inicio` and of the day after
+    `fim` in São Paulo), so the naive UTC `enviado_em` is compared as stored.
+    """
+    _exigir(usuario, Pagina.PESQUISAS)
+    escopo, params = _escopo(usuario)
+    condicoes = [escopo, "enviado_em >= ?", "enviado_em < ?"]
+    params += [
+        _inicio_do_dia_em_utc(inicio).replace(tzinfo=None),
+        _inicio_do_dia_em_utc(fim + timedelta(days=1)).replace(tzinfo=None),
+    ]
+    if gatilhos:
+        condicoes.append("list_contains(?::varchar[], gatilho)")
+        params.append(sorted(set(gatilhos)))
+    if origens:
+        condicoes.append("list_contains(?::varchar[], origem_protocolo)")
+        params.append(sorted(set(origens)))
+    return " and ".join(f"({condicao})" for condicao in condicoes), params
+
+
+def _envios(linhas: pd.DataFrame) -> pd.DataFrame:
+    """The dispatch columns typed: nullable IDs, registro_encontrado False when NULL."""
+    linhas["registro_encontrado"] = pd.Series(
+        [False if pd.isna(valor) else bool(valor) for valor in linhas["registro_encontrado"]],
+        index=linhas.index,
+        dtype=bool,
+    )
+    for coluna in ("idenvio", "idpesquisa", "idpessoa"):
+        linhas[coluna] = pd.to_numeric(linhas[coluna]).astype("Int64")
+    linhas["enviado_em"] = pd.to_datetime(linhas["enviado_em"])
+    return linhas
+
+
+def _inteiro_ou_nulo(valor: Any) -> int | None:
+    return None if valor is None or pd.isna(valor) else int(valor)
+
+
+def _texto_ou_nulo(valor: Any) -> str | None:
+    return None if valor is None or pd.isna(valor) else str(valor)
 
 
 # --- Qualidade dos dados -------------------------------------------------------------------------

@@ -91,6 +91,14 @@ def decimal_br(valor: Decimal, casas: int = 2) -> str:
     return texto.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
+def percentual_br(parte: int, total: int, casas: int = 2) -> str:
+    """`parte` as a percentage of `total`, exact and rounded half up: (2, 3) → "66,67%";
+    a total of 0 → "" (no share of nothing)."""
+    if total == 0:
+        return ""
+    return f"{decimal_br(Decimal(parte) * 100 / Decimal(total), casas)}%"
+
+
 def dinheiro_br(valor: Decimal | int) -> str:
     """Decimal("1234.56") → "R$ 1.234,56"; negative amounts → "-R$ 1.234,56".
 

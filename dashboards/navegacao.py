@@ -9,7 +9,14 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboards import data_access
-from dashboards.paginas import alteracoes_cadastrais, auditoria, qualidade_dados, reengajamento
+from dashboards.paginas import (
+    alteracoes_cadastrais,
+    auditoria,
+    pesquisas,
+    qualidade_dados,
+    reengajamento,
+    registro,
+)
 from dashboards.politica import Pagina
 from dashboards.usuarios import Usuario
 
@@ -17,6 +24,9 @@ from dashboards.usuarios import Usuario
 _SECOES = {
     "Cadastro": [(Pagina.ALTERACOES_CADASTRAIS, alteracoes_cadastrais)],
     "Campanhas": [(Pagina.REENGAJAMENTO, reengajamento)],
+    # "Registro do CRM" is listed too (it has inputs for a type and an ID); the links of
+    # "Pesquisas" open it by URL: registro?tipo=<tipo_registro>&id=<ID>.
+    "Relacionamento": [(Pagina.PESQUISAS, pesquisas), (Pagina.REGISTRO, registro)],
     "Operação": [
         (Pagina.QUALIDADE_DOS_DADOS, qualidade_dados),
         (Pagina.AUDITORIA, auditoria),

@@ -18,6 +18,8 @@ class Pagina(StrEnum):
     QUALIDADE_DOS_DADOS = "qualidade-dos-dados"
     AUDITORIA = "auditoria"
     REENGAJAMENTO = "reengajamento"
+    PESQUISAS = "pesquisas"
+    REGISTRO = "registro"
 
 
 class Dado(StrEnum):
@@ -37,8 +39,11 @@ PAGINAS: dict[Papel, frozenset[Pagina]] = {
     Papel.ANALISTA: frozenset(
         {Pagina.ALTERACOES_CADASTRAIS, Pagina.QUALIDADE_DOS_DADOS, Pagina.REENGAJAMENTO}
     ),
-    Papel.IMOBILIARIA: frozenset({Pagina.ALTERACOES_CADASTRAIS}),
-    Papel.CORRETOR: frozenset({Pagina.ALTERACOES_CADASTRAIS}),
+    # Brokers and brokerages see the survey dispatches and CRM records of their own clients only
+    # (row scope); the analista's and compliance's pages are listed in DESIGN.md, and survey
+    # protocols are not among them.
+    Papel.IMOBILIARIA: frozenset({Pagina.ALTERACOES_CADASTRAIS, Pagina.PESQUISAS, Pagina.REGISTRO}),
+    Papel.CORRETOR: frozenset({Pagina.ALTERACOES_CADASTRAIS, Pagina.PESQUISAS, Pagina.REGISTRO}),
 }
 
 # Shown as they are, with no reveal needed.

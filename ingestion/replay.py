@@ -39,6 +39,7 @@ from ingestion.quarantine import (
     write_quarantine,
 )
 from ingestion.settings import Settings
+from ingestion.surveys import dispatches
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,10 @@ class ReplayableSource:
 
 def _judge_portal(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     events.judge(con, settings, "quarantined")
+
+
+def _judge_dispatches(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    dispatches.judge(con, settings, "quarantined")
 
 
 def _judge_crm_rows(con: duckdb.DuckDBPyConnection, settings: Settings, obj: CrmObject) -> None:
@@ -79,6 +84,13 @@ SOURCES = {
     for source in (
         ReplayableSource(
             events.SOURCE, events.TABLE, _judge_portal, events.loaded_sql, events.REJECTED_SQL
+        ),
+        ReplayableSource(
+            dispatches.SOURCE,
+            dispatches.TABLE,
+            _judge_dispatches,
+            dispatches.loaded_sql,
+            dispatches.REJECTED_SQL,
         ),
         *(
             ReplayableSource(

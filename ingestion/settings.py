@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     max_age_hours: dict[str, float] = {
         "portal/eventos": 26.0,
         "crm/pessoas": 26.0,
+        "pesquisas/envios": 26.0,
         "publicacao": 26.0,
     }
     # The CRM's data API (CVDW). With no base URL, a local sandbox serves the demo CRM
@@ -67,6 +68,8 @@ class Settings(BaseSettings):
     campaign_file: Path = PROJECT_ROOT / "ingestion" / "portal" / "campanha.yml"
     # Re-engagement segments in YAML (docs/sources.md, "Re-engagement segments").
     segments_file: Path = PROJECT_ROOT / "ingestion" / "reengajamento" / "segmentos.yml"
+    # Survey triggers: record type, triggering event and window per gatilho (docs/sources.md).
+    survey_triggers_file: Path = PROJECT_ROOT / "ingestion" / "surveys" / "gatilhos.yml"
 
     @cached_property
     def crm_sandbox_dir(self) -> Path:

@@ -73,6 +73,14 @@ def demo_data(
     for table, lines in summary.crm_rows.items():
         crm_rows.add_row(table, f"{lines:,}", f"{summary.crm_defects.get(table, 0):,}")
     console.print(crm_rows)
+    dispatch_duplicates = summary.dispatch_defects.get("duplicate", 0)
+    console.print(
+        f"[green]survey dispatches[/green] in {settings.landing_dir / 'pesquisas'}: "
+        f"{summary.dispatch_lines:,} lines in {summary.dispatch_files} files, "
+        f"{summary.dispatches_loadable:,} loadable; injected defects: "
+        f"{sum(summary.dispatch_defects.values()) - dispatch_duplicates:,} to quarantine, "
+        f"{dispatch_duplicates:,} duplicates ({summary.dispatch_defects})"
+    )
 
 
 def _print_summary(summary: dict, seconds: float, success: bool) -> None:
@@ -356,6 +364,69 @@ def dev(
     command = [dagster, "dev", "-m", "orchestration.definitions", "--port", str(port)]
     console.print(f"Dagster at http://127.0.0.1:{port} (DAGSTER_HOME={settings.dagster_home})")
     os.execv(dagster, command)
+
+
+protocols_app = typer.Typer(
+    help="Survey protocols: link dispatches to the records that triggered them.",
+    no_args_is_help=True,
+)
+app.add_typer(protocols_app, name="protocols")
+
+
+def _month(value: str | None, option: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(f"{value}-01").isoformat()
+    except ValueError as error:
+        raise typer.BadParameter("use YYYY-MM", param_hint=option) from error
+
+
+@protocols_app.command("backfill")
+def protocols_backfill(
+    from_month: Annotated[
+        str | None,
+        typer.Option("--from", help="First dispatch month (YYYY-MM); default the earliest."),
+    ] = None,
+    to_month: Annotated[
+        str | None, typer.Option("--to", help="Last dispatch month (YYYY-MM); default this one.")
+    ] = None,
+) -> None:
+    """Link every dispatch of a range of months to its protocol, in one dbt run over the range
+    (as a Dagster backfill of the `protocolos` job does), then publish. Safe to rerun: the
+    months are rebuilt whole and come out the same."""
+    from ingestion.surveys.dispatches import first_dispatch_month
+    from orchestration.defs.dbt.assets import DISPATCH_MONTHS
+    from orchestration.lib.pipeline_run import month_of, run_protocols
+
+    settings = get_settings()
+    this_month = month_of(today_in_sao_paulo().isoformat())
+    first = _month(from_month, "--from") or _month(first_dispatch_month(settings), "--from")
+    last = _month(to_month, "--to") or this_month
+    if first is None:
+        console.print("[yellow]no dispatch in the lake yet[/yellow]: nothing to link")
+        return
+    earliest = DISPATCH_MONTHS.get_first_partition_key()
+    if not earliest <= first <= last <= this_month:
+        raise typer.BadParameter(
+            f"need {earliest[:7]} <= --from <= --to <= {this_month[:7]}; "
+            f"got {first[:7]}..{last[:7]}"
+        )
+    console.print(f"[bold]alicerce protocols backfill[/bold]: {first[:7]}..{last[:7]}")
+    outcome = run_protocols(settings, first, last)
+    summary = outcome.summary
+    console.print(
+        f"dbt: {summary['models_built']} model(s) built; checks: {summary['checks_passed']} "
+        f"passed, {summary['checks_failed']} failed"
+    )
+    for failed in summary["failed_checks"]:
+        console.print(f"  [red]check failed[/red]: {failed}")
+    status = "[green]success[/green]" if outcome.success else "[red]FAILED[/red]"
+    console.print(f"backfill {status} in {outcome.seconds:.1f} s")
+    if not outcome.success:
+        for failure in outcome.failures:
+            console.print(f"[red]{failure}[/red]")
+        raise typer.Exit(1)
 
 
 usuarios_app = typer.Typer(help="Who may log in to the dashboards.", no_args_is_help=True)

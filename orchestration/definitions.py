@@ -15,9 +15,23 @@ from orchestration.defs.crm.assets import (  # noqa: E402
     crm_varreduras,
 )
 from orchestration.defs.crm.schedules import varredura_semanal  # noqa: E402
-from orchestration.defs.dbt.assets import alicerce_dbt_models, dbt_resource  # noqa: E402
-from orchestration.defs.pipeline.jobs import PIPELINE_JOB, pipeline, verificar_frescor  # noqa: E402
-from orchestration.defs.pipeline.schedules import diario, frescor_de_hora_em_hora  # noqa: E402
+from orchestration.defs.dbt.assets import (  # noqa: E402
+    alicerce_dbt_models,
+    dbt_resource,
+    protocolos_pesquisa_por_mes,
+)
+from orchestration.defs.pipeline.jobs import (  # noqa: E402
+    PIPELINE_JOB,
+    PROTOCOLS_JOB,
+    pipeline,
+    protocolos,
+    verificar_frescor,
+)
+from orchestration.defs.pipeline.schedules import (  # noqa: E402
+    diario,
+    frescor_de_hora_em_hora,
+    protocolos_diario,
+)
 from orchestration.defs.pipeline.sensors import arquivos_novos  # noqa: E402
 from orchestration.defs.portal.assets import (  # noqa: E402
     portal_campanha,
@@ -26,22 +40,37 @@ from orchestration.defs.portal.assets import (  # noqa: E402
 )
 from orchestration.defs.publish.assets import publicacao, publicacao_frescor  # noqa: E402
 from orchestration.defs.reengajamento.assets import reengajamento_segmentos  # noqa: E402
+from orchestration.defs.surveys.assets import (  # noqa: E402
+    pesquisas_envios,
+    pesquisas_envios_frescor,
+    pesquisas_gatilhos,
+    todo_envio_tem_protocolo,
+)
 
-__all__ = ["PIPELINE_JOB", "defs"]
+__all__ = ["PIPELINE_JOB", "PROTOCOLS_JOB", "defs"]
 
 defs = dg.Definitions(
     assets=[
         portal_eventos,
         portal_campanha,
         reengajamento_segmentos,
+        pesquisas_envios,
+        pesquisas_gatilhos,
         *crm_assets,
         crm_varreduras,
         alicerce_dbt_models,
+        protocolos_pesquisa_por_mes,
         publicacao,
     ],
-    asset_checks=[portal_eventos_frescor, *crm_freshness_checks, publicacao_frescor],
-    jobs=[pipeline, verificar_frescor],
-    schedules=[diario, frescor_de_hora_em_hora, varredura_semanal],
+    asset_checks=[
+        portal_eventos_frescor,
+        pesquisas_envios_frescor,
+        todo_envio_tem_protocolo,
+        *crm_freshness_checks,
+        publicacao_frescor,
+    ],
+    jobs=[pipeline, protocolos, verificar_frescor],
+    schedules=[diario, protocolos_diario, frescor_de_hora_em_hora, varredura_semanal],
     sensors=[arquivos_novos],
     resources={"dbt": dbt_resource},
 )

@@ -25,6 +25,8 @@ ROTULOS_FILTROS = {
     "sem_mascara": "sem máscara",
     "segmento": "segmento",
     "incluir_consentimento_desconhecido": "com consentimento desconhecido",
+    "gatilhos": "gatilhos",
+    "origens": "origens do protocolo",
 }
 _DIAS_PADRAO = 30
 

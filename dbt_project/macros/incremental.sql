@@ -40,3 +40,28 @@
                   unique_key='data_referencia', on_schema_change='append_new_columns', full_refresh=false) }}
     {%- endif -%}
 {%- endmacro %}
+
+{#- Survey protocols are partitioned by dispatch month (mes_envio): a run replaces whole months,
+    delete+insert on DuckDB, insert_overwrite on Spark. -#}
+{% macro config_por_mes_envio() -%}
+    {%- if target.type == 'spark' -%}
+        {{ config(materialized='incremental', incremental_strategy='insert_overwrite',
+                  partition_by=['mes_envio'], file_format='parquet', on_schema_change='fail') }}
+    {%- else -%}
+        {{ config(materialized='incremental', incremental_strategy='delete+insert',
+                  unique_key='mes_envio', on_schema_change='fail') }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The first day of a month given as dbt var `nome` (YYYY-MM), or `padrao` (SQL) when unset. -#}
+{% macro mes_da_var(nome, padrao) -%}
+    {%- set mes = var(nome, '') -%}
+    {%- if mes -%}
+        {%- if not modules.re.match('^[0-9]{4}-(0[1-9]|1[0-2])$', mes | string) -%}
+            {{ exceptions.raise_compiler_error(nome ~ " must be YYYY-MM, got " ~ mes) }}
+        {%- endif -%}
+        cast('{{ mes }}-01' as date)
+    {%- else -%}
+        {{ padrao }}
+    {%- endif -%}
+{%- endmacro %}

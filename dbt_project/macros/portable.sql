@@ -198,3 +198,16 @@
         {{ separator }}
     )
 {%- endmacro %}
+
+{#- A naive UTC timestamp `days` days (24 hours each; may be a column) later. -#}
+{% macro add_days_to_timestamp(ts, days) -%}
+    {{ return(adapter.dispatch('add_days_to_timestamp', 'alicerce')(ts, days)) }}
+{%- endmacro %}
+
+{% macro default__add_days_to_timestamp(ts, days) -%}
+    ({{ ts }} + to_days(cast({{ days }} as integer)))
+{%- endmacro %}
+
+{% macro spark__add_days_to_timestamp(ts, days) -%}
+    ({{ ts }} + make_interval(0, 0, 0, cast({{ days }} as int), 0, 0, 0))
+{%- endmacro %}

@@ -1,4 +1,5 @@
-"""Deterministic synthetic demo data: portal event files, and the CRM sandbox dataset.
+"""Deterministic synthetic demo data: portal event files, the CRM sandbox dataset, and the
+survey dispatch log.
 
 People are generated in blocks of BLOCK_SIZE with random streams per block, so memory stays
 bounded and the output depends only on (people, seed, until, defects). Month files and CRM object
@@ -20,6 +21,12 @@ from ingestion.demo.clock import SAO_PAULO, epoch_of_local, local_month
 from ingestion.demo.cpf import CpfSequence
 from ingestion.demo.crm_objects import CrmWorld, block_frames
 from ingestion.demo.defects import DEFECT_KINDS, defect_lines
+from ingestion.demo.dispatches import (
+    DISPATCH_FILE_PATTERN,
+    DispatchLog,
+    Surveys,
+    dispatch_file_name,
+)
 from ingestion.demo.events import event_frame
 from ingestion.demo.people import EVENTS_START, Population
 from ingestion.demo.sandbox_files import SandboxFiles
@@ -27,10 +34,14 @@ from ingestion.demo.timeline import simulate
 
 BLOCK_SIZE = 25_000  # people per block (memory ~0.6 GB)
 EVENTS_FILE_PATTERN = "eventos-*.jsonl"
+DISPATCHES_FOLDER = "pesquisas"  # under landing_dir
 
 # Independent random streams per block, so that turning defects off leaves every valid row as is,
-# and the CRM objects leave the portal events as they were.
+# and the CRM objects leave the portal events as they were. SeedSequence.spawn continues where
+# the last call stopped, so streams added at the end leave the earlier ones (and their output)
+# as they were.
 _PEOPLE_STREAM, _DEFECTS_STREAM, _CRM_STREAM, _CRM_DEFECTS_STREAM = range(4)
+_DISPATCH_STREAM, _DISPATCH_DEFECTS_STREAM = range(4, 6)
 # Streams of the whole generation.
 _CPF_STREAM, _WORLD_STREAM, _SHARED_STREAM, _SHARED_DEFECTS_STREAM = range(4)
 
@@ -38,8 +49,9 @@ _CPF_STREAM, _WORLD_STREAM, _SHARED_STREAM, _SHARED_DEFECTS_STREAM = range(4)
 @dataclass(frozen=True)
 class DemoSummary:
     """What was written, with the injected defects, so that a load can be reconciled:
-    event_lines = events_loadable + quarantined + duplicates (blank lines are not records), and per
-    CRM object, crm_rows = rows to load (versions included) + crm_defects."""
+    event_lines = events_loadable + quarantined + duplicates (blank lines are not records), per
+    CRM object, crm_rows = rows to load (versions included) + crm_defects, and for the survey
+    dispatch log, dispatch_lines = dispatches_loadable + sum(dispatch_defects.values())."""
 
     people: int
     until: date
@@ -52,6 +64,10 @@ class DemoSummary:
     defects: dict[str, int] = field(default_factory=dict)  # by quarantine reason; 'duplicate'
     crm_rows: dict[str, int] = field(default_factory=dict)  # lines per object file
     crm_defects: dict[str, int] = field(default_factory=dict)  # unkeyable lines among them
+    dispatch_lines: int = 0  # survey dispatch log: every line written (none blank)
+    dispatches_loadable: int = 0  # valid, one per idenvio: what a load keeps
+    dispatch_files: int = 0
+    dispatch_defects: dict[str, int] = field(default_factory=dict)  # by reason; 'duplicate'
 
     @property
     def duplicates(self) -> int:
@@ -63,7 +79,7 @@ class DemoSummary:
 
     @property
     def files_written(self) -> int:
-        return self.event_files + len(self.crm_rows)
+        return self.event_files + len(self.crm_rows) + self.dispatch_files
 
 
 def today_in_sao_paulo() -> date:
@@ -79,11 +95,13 @@ def generate_demo_data(
     defects: bool = True,
     progress: Callable[[str], None] | None = None,
 ) -> DemoSummary:
-    """Writes portal event files under landing_dir/portal and the CRM sandbox dataset in crm_dir
-    (`<table>.jsonl` per CRM object; in the app, Settings().crm_sandbox_dir).
+    """Writes portal event files under landing_dir/portal, the CRM sandbox dataset in crm_dir
+    (`<table>.jsonl` per CRM object; in the app, Settings().crm_sandbox_dir) and the survey
+    dispatch log under landing_dir/pesquisas (envios-YYYY-MM.jsonl, by São Paulo month).
 
-    Replaces the generator's own earlier output (every portal/eventos-*.jsonl and every object
-    file); nothing else in landing_dir or crm_dir is touched."""
+    Replaces the generator's own earlier output (every portal/eventos-*.jsonl, every
+    pesquisas/envios-*.jsonl and every object file); nothing else in landing_dir or crm_dir is
+    touched."""
     if people < 1:
         raise ValueError(f"people must be at least 1, got {people}")
     until = until or today_in_sao_paulo()
@@ -92,7 +110,9 @@ def generate_demo_data(
     report = progress or (lambda _message: None)
 
     portal_dir = Path(landing_dir) / "portal"
-    _clear_previous_events(portal_dir)
+    _clear_previous(portal_dir, EVENTS_FILE_PATTERN)
+    dispatches_dir = Path(landing_dir) / DISPATCHES_FOLDER
+    _clear_previous(dispatches_dir, DISPATCH_FILE_PATTERN)
     sandbox = SandboxFiles(crm_dir)
 
     root = np.random.SeedSequence([seed, until.toordinal(), people])
@@ -101,14 +121,16 @@ def generate_demo_data(
     until_end = _end_of(until)
     world = CrmWorld.draw(generation[_WORLD_STREAM], people, cpfs, until, until_end)
     shared_defects = generation[_SHARED_DEFECTS_STREAM] if defects else None
-    for table, frame in world.shared_frames(generation[_SHARED_STREAM], people).items():
+    shared = world.shared_frames(generation[_SHARED_STREAM], people)
+    for table, frame in shared.items():
         sandbox.append(table, frame, shared_defects)
     last_month = int(local_month(np.array([until_end]))[0])
+    dispatch_log = DispatchLog(Surveys.from_frame(shared["pesquisas"]), until_end)
     totals = _Totals()
     for block_start in range(0, people, BLOCK_SIZE):
         block_size = min(BLOCK_SIZE, people - block_start)
         block_seed = np.random.SeedSequence([seed, until.toordinal(), people, block_start])
-        streams = [np.random.default_rng(s) for s in block_seed.spawn(4)]
+        streams = [np.random.default_rng(s) for s in block_seed.spawn(6)]
         rng = streams[_PEOPLE_STREAM]
         population = Population.draw(rng, block_start, block_size, cpfs, until)
         activity = simulate(rng, population, until)
@@ -124,13 +146,20 @@ def generate_demo_data(
         totals.events_loadable += events.height
         totals.completed_updates += activity.completed_updates
         totals.change_entries += activity.change_entries
-        totals.months.update(_append_by_month(portal_dir, lines))
+        totals.months.update(_append_by_month(portal_dir, lines, month_file_name))
 
         crm_defects = streams[_CRM_DEFECTS_STREAM] if defects else None
-        for table, frame in block_frames(
-            streams[_CRM_STREAM], world, population, activity, block_start
-        ).items():
+        frames = block_frames(streams[_CRM_STREAM], world, population, activity, block_start)
+        for table, frame in frames.items():
             sandbox.append(table, frame, crm_defects)
+
+        dispatch_defects = streams[_DISPATCH_DEFECTS_STREAM] if defects else None
+        dispatches = dispatch_log.block_lines(
+            streams[_DISPATCH_STREAM], frames, block_size, dispatch_defects
+        )
+        totals.dispatch_months.update(
+            _append_by_month(dispatches_dir, dispatches, dispatch_file_name)
+        )
         report(f"pessoas {block_start + block_size}/{people}")
 
     defect_counts = {kind: totals.defects.get(kind, 0) for kind in DEFECT_KINDS} if defects else {}
@@ -146,6 +175,10 @@ def generate_demo_data(
         defects=defect_counts,
         crm_rows=dict(sandbox.rows),
         crm_defects=dict(sandbox.defects) if defects else {},
+        dispatch_lines=dispatch_log.lines,
+        dispatches_loadable=dispatch_log.loadable,
+        dispatch_files=len(totals.dispatch_months),
+        dispatch_defects=dict(dispatch_log.defects) if defects else {},
     )
 
 
@@ -156,6 +189,7 @@ class _Totals:
     completed_updates: int = 0
     change_entries: int = 0
     months: set[int] = field(default_factory=set)
+    dispatch_months: set[int] = field(default_factory=set)
     defects: dict[str, int] = field(default_factory=dict)
 
     def add_defects(self, counts: dict[str, int]) -> None:
@@ -167,9 +201,9 @@ def _end_of(day: date) -> int:
     return epoch_of_local(day + timedelta(days=1)) - 1
 
 
-def _clear_previous_events(portal_dir: Path) -> None:
-    portal_dir.mkdir(parents=True, exist_ok=True)
-    for old in portal_dir.glob(EVENTS_FILE_PATTERN):
+def _clear_previous(folder: Path, pattern: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob(pattern):
         old.unlink()
 
 
@@ -178,11 +212,14 @@ def month_file_name(month: int) -> str:
     return f"eventos-{1970 + month // 12:04d}-{month % 12 + 1:02d}.jsonl"
 
 
-def _append_by_month(portal_dir: Path, lines: pl.DataFrame) -> set[int]:
-    """Appends each month's lines to its file, keeping the lines' order; returns the months."""
+def _append_by_month(
+    folder: Path, lines: pl.DataFrame, file_name: Callable[[int], str]
+) -> set[int]:
+    """Appends each month's lines to its file (file_name of the month), keeping the lines'
+    order; returns the months."""
     months = set()
     for (month,), part in lines.partition_by("month", maintain_order=True, as_dict=True).items():
-        with (portal_dir / month_file_name(int(month))).open("ab") as file:
+        with (folder / file_name(int(month))).open("ab") as file:
             part.select("line").write_csv(file, include_header=False, quote_style="never")
         months.add(int(month))
     return months

@@ -6,11 +6,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import duckdb
-import numpy as np
 import pyarrow as pa
 
 from ingestion import dedup, lake
 from ingestion.accounting import IngestReport
+from ingestion.jsonl import CONTENT_SQL, file_lines
 from ingestion.landing import FileOutcome, PendingFile, ingest_new_files, write_file_outputs
 from ingestion.portal.contract import load_contract
 from ingestion.portal.validation import validation_sql
@@ -33,30 +33,6 @@ RAW_SCHEMA = pa.schema(
         ("ingested_at", pa.timestamp("us")),
     ]
 )
-
-
-# A rejected line's text for people to read: as received, without its line end.
-CONTENT_SQL = "rtrim(try(decode(l.raw)), chr(10) || chr(13))"
-
-
-def _file_lines(pending: PendingFile) -> pa.Table:
-    """The file's lines as (file_no, line_no, raw) without copying them one by one: the file's
-    bytes become the values buffer and the newline positions its offsets. Each raw value keeps
-    its line end; validation strips it."""
-    data = pending.path.read_bytes()
-    newlines = np.flatnonzero(np.frombuffer(data, np.uint8) == ord("\n"))
-    offsets = np.concatenate(([0], newlines + 1, [len(data)])).astype(np.int64)
-    count = len(offsets) - 1
-    raw = pa.LargeBinaryArray.from_buffers(
-        pa.large_binary(), count, [None, pa.py_buffer(offsets), pa.py_buffer(data)]
-    )
-    return pa.table(
-        {
-            "file_no": pa.array(np.full(count, pending.file_no, np.int64)),
-            "line_no": pa.array(np.arange(1, count + 1, dtype=np.int64)),
-            "raw": raw,
-        }
-    )
 
 
 def judge(con: duckdb.DuckDBPyConnection, settings: Settings, lines_relation: str) -> None:
@@ -93,7 +69,7 @@ REJECTED_SQL = """
 def ingest_batch(
     con: duckdb.DuckDBPyConnection, settings: Settings, batch: list[PendingFile], load_date: str
 ) -> list[FileOutcome]:
-    con.register("lines", pa.concat_tables(_file_lines(pending) for pending in batch))
+    con.register("lines", pa.concat_tables(file_lines(pending) for pending in batch))
     judge(con, settings, "lines")
     outcomes = write_file_outputs(
         con,

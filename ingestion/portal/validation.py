@@ -7,6 +7,7 @@ so ten million lines stay fast. The result has one row per non-blank line: the p
 
 from __future__ import annotations
 
+from ingestion.jsonl import parsed_lines_sql
 from ingestion.portal.contract import PortalContract
 
 ADDRESS_PARTS = ("logradouro", "numero", "complemento", "bairro", "cidade", "uf")
@@ -61,40 +62,11 @@ def _change_element_reason(tracked_fields: tuple[str, ...]) -> str:
 def validation_sql(lines_relation: str, contract: PortalContract) -> str:
     """SQL over a relation (file_no, line_no, raw BLOB with or without its line end) that parses
     and judges each line: one row per non-blank line, `reason` NULL when it is valid."""
-    return f"""
-with decoded as (
-    select file_no, line_no, try(decode(raw)) as text from {lines_relation}
-),
-lines as (
-    -- Without the line end. (Slicing: rtrim costs more than the rest of the validation here.)
-    select
-        file_no,
-        line_no,
-        case
-            when ends_with(text, e'\r\n') then text[:-3]
-            when ends_with(text, e'\n') then text[:-2]
-            else text
-        end as line
-    from decoded
-),
-nonblank as (
-    -- Valid JSON is never blank, so only the other lines pay for trim.
-    select * from lines
-    where line is null or json_valid(line) or trim(line) <> ''
-),
-parsed as (
-    -- One parse per line: the top-level fields come out together, as small JSON values.
-    select
-        file_no, line_no, line, j,
-        json_extract(j, ['$.event_id', '$.event_type', '$.idpessoa', '$.occurred_at',
-                         '$.channel', '$.changes']) as v
-    from (
-        select
-            file_no, line_no, line,
-            case when json_valid(line) and starts_with(ltrim(line), '{{') then line end as j
-        from nonblank
+    head = parsed_lines_sql(
+        lines_relation,
+        ("event_id", "event_type", "idpessoa", "occurred_at", "channel", "changes"),
     )
-),
+    return f"""{head},
 fields as materialized (
     select
         file_no, line_no, line, j,

@@ -1,4 +1,5 @@
-"""One headless run of the pipeline job, as `alicerce run` and `alicerce bench` make it."""
+"""Headless runs, as `alicerce run`, `alicerce protocols backfill` and `alicerce bench` make them:
+the pipeline job (one load date), then the survey protocols job (a range of dispatch months)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from ingestion.settings import Settings
 from orchestration.lib.environment import prepare_environment
 
 DBT_STEP = "alicerce_dbt_models"
+PROTOCOLS_STEP = "protocolos_pesquisa_por_mes"
 
 
 @dataclass
@@ -41,6 +43,7 @@ def _summary(result, full_refresh: bool) -> dict:
         "full_refresh": full_refresh,
         "publication": {},
     }
+    models = set()
     for event in result.all_events:
         if event.event_type_value == "ASSET_MATERIALIZATION":
             materialization = event.event_specific_data.materialization
@@ -52,8 +55,8 @@ def _summary(result, full_refresh: bool) -> dict:
                     "copied": metadata.get("marts_copied", []),
                     "unchanged": metadata.get("marts_unchanged", []),
                 }
-            elif event.step_key == DBT_STEP:
-                summary["models_built"] += 1
+            elif event.step_key in (DBT_STEP, PROTOCOLS_STEP):
+                models.add(materialization.asset_key)  # a month range: one per month
         elif event.event_type_value == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
             if evaluation.passed:
@@ -64,6 +67,7 @@ def _summary(result, full_refresh: bool) -> dict:
                 summary["failed_checks"].append(
                     f"{key.asset_key.to_user_string()}: {key.name} ({evaluation.severity.value})"
                 )
+    summary["models_built"] = len(models)
     return summary
 
 
@@ -88,38 +92,113 @@ def _step_timings(log_entries) -> tuple[list[StepTiming], list[str]]:
     return steps, failures
 
 
+def month_of(day: str) -> str:
+    """The dispatch-month partition (YYYY-MM-01) holding a YYYY-MM-DD day."""
+    return f"{day[:7]}-01"
+
+
 def run_pipeline(
     settings: Settings, load_date: str, full_refresh: bool = False, crm_sweep: bool = False
 ) -> PipelineOutcome:
-    """Run the pipeline job in this process for one load date; record its summary. crm_sweep:
-    every CRM object is pulled whole (as the weekly schedule does), not from its cursor."""
+    """Run the pipeline job in this process for one load date, then (when it succeeded) the
+    survey protocols of the load date's month; record the summary. crm_sweep: every CRM object
+    is pulled whole (as the weekly schedule does), not from its cursor."""
+    from orchestration.definitions import PIPELINE_JOB, PROTOCOLS_JOB
+    from orchestration.defs.crm.assets import SWEEP_TAG
+
+    month = month_of(load_date)
+    return _run_jobs(
+        settings,
+        [
+            (
+                PIPELINE_JOB,
+                {DBT_STEP: full_refresh},
+                {"dagster/partition": load_date, **({SWEEP_TAG: "true"} if crm_sweep else {})},
+            ),
+            (PROTOCOLS_JOB, {PROTOCOLS_STEP: full_refresh}, _month_range(month, month)),
+        ],
+        {"load_date": load_date, "full_refresh": full_refresh},
+    )
+
+
+def run_protocols(
+    settings: Settings, first_month: str, last_month: str, full_refresh: bool = False
+) -> PipelineOutcome:
+    """Link survey protocols for dispatch months first..last (YYYY-MM-01) in one run: one dbt
+    run over the whole range, as a Dagster backfill does; then publish."""
+    from orchestration.definitions import PROTOCOLS_JOB
+
+    return _run_jobs(
+        settings,
+        [(PROTOCOLS_JOB, {PROTOCOLS_STEP: full_refresh}, _month_range(first_month, last_month))],
+        {"months": [first_month, last_month], "full_refresh": full_refresh},
+    )
+
+
+def _month_range(first: str, last: str) -> dict[str, str]:
+    return {
+        "dagster/asset_partition_range_start": first,
+        "dagster/asset_partition_range_end": last,
+    }
+
+
+def _run_jobs(
+    settings: Settings,
+    jobs: list[tuple[str, dict[str, bool], dict[str, str]]],
+    about: dict,
+) -> PipelineOutcome:
+    """Run the jobs in order in this process, each only if the previous one succeeded:
+    (job, full_refresh per dbt step, tags). One summary and outcome for them all."""
     prepare_environment(settings)
     from dagster import DagsterInstance
 
-    from orchestration.definitions import PIPELINE_JOB, defs
-    from orchestration.defs.crm.assets import SWEEP_TAG
+    from orchestration.definitions import defs
 
-    run_config = {
-        "ops": {DBT_STEP: {"config": {"full_refresh": full_refresh}}},
-        "loggers": {"console": {"config": {"log_level": "INFO"}}},
-    }
     started_at = datetime.now(UTC)
     started = time.perf_counter()
+    summary: dict = {}
+    run_ids, steps, failures = [], [], []
     with DagsterInstance.get() as instance:
-        result = defs.resolve_job_def(PIPELINE_JOB).execute_in_process(
-            run_config=run_config,
-            instance=instance,
-            partition_key=load_date,
-            tags={SWEEP_TAG: "true"} if crm_sweep else None,
-            raise_on_error=False,
-        )
-        steps, failures = _step_timings(instance.all_logs(result.run_id))
+        for job, full_refresh, tags in jobs:
+            run_config = {
+                "ops": {
+                    step: {"config": {"full_refresh": on}} for step, on in full_refresh.items()
+                },
+                "loggers": {"console": {"config": {"log_level": "INFO"}}},
+            }
+            result = defs.resolve_job_def(job).execute_in_process(
+                run_config=run_config,
+                instance=instance,
+                partition_key=tags.get("dagster/partition"),
+                tags={k: v for k, v in tags.items() if k != "dagster/partition"},
+                raise_on_error=False,
+            )
+            run_ids.append(result.run_id)
+            job_steps, job_failures = _step_timings(instance.all_logs(result.run_id))
+            steps += job_steps
+            failures += job_failures
+            summary = _merge(summary, _summary(result, any(full_refresh.values())))
+            if not result.success or job_failures:
+                break
     seconds = time.perf_counter() - started
-    summary = _summary(result, full_refresh)
-    summary["seconds"] = round(seconds, 1)
-    summary["load_date"] = load_date
-    success = result.success and not failures
+    summary.update(about, seconds=round(seconds, 1))
+    success = not failures and len(run_ids) == len(jobs)
     state.record_run(
-        settings.state_db, result.run_id, started_at, "success" if success else "failure", summary
+        settings.state_db, run_ids[-1], started_at, "success" if success else "failure", summary
     )
-    return PipelineOutcome(result.run_id, success, seconds, summary, steps, failures)
+    return PipelineOutcome(run_ids[-1], success, seconds, summary, steps, failures)
+
+
+def _merge(earlier: dict, later: dict) -> dict:
+    """Two runs' summaries as one: counts add up, the later publication stands."""
+    if not earlier:
+        return later
+    return {
+        **later,
+        "sources": {**earlier["sources"], **later["sources"]},
+        "models_built": earlier["models_built"] + later["models_built"],
+        "checks_passed": earlier["checks_passed"] + later["checks_passed"],
+        "checks_failed": earlier["checks_failed"] + later["checks_failed"],
+        "failed_checks": earlier["failed_checks"] + later["failed_checks"],
+        "publication": later["publication"] or earlier["publication"],
+    }

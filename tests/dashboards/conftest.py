@@ -9,11 +9,12 @@ The rows are chosen so that every filter has something to tell apart (reference 
 - older: ev-009 (August 2026) and ev-010 (December 2018, daylight saving time: UTC-2).
 
 The standard publication also carries `marts.quarentena` (QUARENTENA), `publicar(quarentena=None)`
-writes an older publication without it, and `marts.carteira_clientes` (CARTEIRA): which broker
-and brokerage see which client. USUARIOS are the test users, one per role and scope, written to a
-users file (bcrypt hashes of SENHA) that every test's app reads. `EstadoDeTeste` writes the state
-database (ingested files, replays, runs, publications) through ingestion.state, as the pipeline
-does; `estado_padrao` holds the standard content the "Qualidade dos dados" tests read (see its
+writes an older publication without it, `marts.carteira_clientes` (CARTEIRA): which broker
+and brokerage see which client, and the survey marts `marts.protocolos_pesquisa` (PROTOCOLOS) and
+`marts.registros_crm` (REGISTROS_CRM), laid out around the same reference date (see PROTOCOLOS).
+USUARIOS are the test users, one per role and scope, written to a users file (bcrypt hashes of
+SENHA) that every test's app reads. `EstadoDeTeste` writes the state database (ingested files,
+replays, runs, publications) through ingestion.state, as the pipeline does; `estado_padrao` holds the standard content the "Qualidade dos dados" tests read (see its
 docstring).
 
 Tests use the fixtures; the e2e test loads this file by path for `escrever_publicacao`.
@@ -123,6 +124,117 @@ CARTEIRA = [
     (1002, 102, 1, "precadastro", 6001),
     (1003, 201, 2, "reserva", 5003),
     (1004, 301, None, "atendimento", 7002),
+]
+# fmt: on
+
+
+@dataclass(frozen=True)
+class Protocolo:
+    """One row of marts.protocolos_pesquisa (one survey dispatch); `enviado_em` is naive UTC."""
+
+    idenvio: int
+    idpesquisa: int
+    pesquisa: str | None
+    gatilho: str | None
+    protocolo: str | None
+    tipo_registro: str
+    origem_protocolo: str
+    registro_encontrado: bool
+    idpessoa: int | None
+    enviado_em: datetime
+    protocolo_atendimento: str | None = None
+
+    @property
+    def data_local(self) -> date:
+        return self.enviado_em.replace(tzinfo=UTC).astimezone(_SAO_PAULO).date()
+
+    @property
+    def mes_envio(self) -> date:
+        return self.data_local.replace(day=1)
+
+
+# Dispatches (reference date 20/11/2026), so that each filter and origin tells something apart:
+# - mês atual (01/11 to 20/11/2026): 9001..9007. 9004 is sent on 21/11 in UTC but on 20/11 22:30
+#   in São Paulo, so it is in. By trigger × origin: reserva 2 gatilho (9001, 9007) + 1
+#   correspondencia (9006); atendimento 1 correspondencia; precadastro 1 gatilho;
+#   assistencia_tecnica 1 servico; "indicacao" (a trigger of no CRM type) 1 pesquisa. 9007 points
+#   to a reserva the CRM copy does not have (registro_encontrado false: no link).
+# - after the reference date: 9008 (25/11).
+# - mês anterior (October 2026): 9009, 9012 and 9010, sent on 01/11 in UTC but 31/10 in São Paulo.
+#   9012's protocol is the text "5001" too, but of a service: it is not reserva 5001's.
+# - 9011 (01/12/2018 15:00 UTC, 13:00 in São Paulo under daylight saving time), reserva 5001's
+#   earlier dispatch.
+# Clients: 1001 9001, 9002, 9007, 9011, 9012; 1002 9003, 9004, 9009; 1003 9005, 9006;
+# 1004 9008, 9010.
+# fmt: off
+PROTOCOLOS = [
+    Protocolo(9001, 301, "Satisfação com a reserva", "reserva", "5001", "reserva", "gatilho",
+              True, 1001, datetime(2026, 11, 5, 13, 0)),
+    Protocolo(9002, 302, "Avaliação do atendimento", "atendimento", "7001", "atendimento",
+              "correspondencia", True, 1001, datetime(2026, 11, 10, 15, 30),
+              protocolo_atendimento="ATD-2026-000123"),
+    Protocolo(9003, 303, "Boas-vindas", "precadastro", "6001", "precadastro", "gatilho",
+              True, 1002, datetime(2026, 11, 12, 12, 0)),
+    Protocolo(9004, 304, "Assistência técnica", "assistencia_tecnica", "88", "servico", "servico",
+              False, 1002, datetime(2026, 11, 21, 1, 30)),
+    Protocolo(9005, 305, None, "indicacao", "305", "pesquisa", "pesquisa",
+              False, 1003, datetime(2026, 11, 15, 18, 0)),
+    Protocolo(9006, 301, "Satisfação com a reserva", "reserva", "5003", "reserva",
+              "correspondencia", True, 1003, datetime(2026, 11, 18, 14, 0)),
+    Protocolo(9007, 301, "Satisfação com a reserva", "reserva", "5999", "reserva", "gatilho",
+              False, 1001, datetime(2026, 11, 19, 11, 0)),
+    # after the reference date
+    Protocolo(9008, 306, "Pós-venda", "venda", "8001", "venda", "gatilho",
+              True, 1004, datetime(2026, 11, 25, 12, 0)),
+    # mês anterior
+    Protocolo(9009, 307, "Repasse", "repasse", "9101", "repasse", "correspondencia",
+              True, 1002, datetime(2026, 10, 10, 17, 0)),
+    Protocolo(9010, 302, "Avaliação do atendimento", "atendimento", "7002", "atendimento",
+              "gatilho", True, 1004, datetime(2026, 11, 1, 2, 0),
+              protocolo_atendimento="ATD-2026-000200"),
+    Protocolo(9012, 304, "Assistência técnica", "assistencia_tecnica", "5001", "servico",
+              "servico", False, 1001, datetime(2026, 10, 20, 12, 0)),
+    # daylight saving time
+    Protocolo(9011, 301, "Satisfação com a reserva", "reserva", "5001", "reserva",
+              "correspondencia", True, 1001, datetime(2018, 12, 1, 15, 0)),
+]
+# fmt: on
+
+
+@dataclass(frozen=True)
+class RegistroCrm:
+    """One row of marts.registros_crm; `criado_em` is naive UTC."""
+
+    tipo_registro: str
+    idregistro: int
+    idpessoa: int | None
+    cliente: str | None
+    situacao: str | None
+    criado_em: datetime | None
+    idempreendimento: int | None
+    detalhe: str | None = None
+    protocolo_atendimento: str | None = None
+    excluido: bool = False
+
+
+# The records the dispatches point to, plus a pré-cadastro 5001 (Ana's: the same ID as reserva
+# 5001, another type) that no dispatch points to. Atendimento 7002 was deleted in the CRM.
+# fmt: off
+REGISTROS_CRM = [
+    RegistroCrm("reserva", 5001, 1001, "João Conceição", "Vendida", datetime(2018, 11, 20, 12, 0),
+                10, "Residencial Aurora, bloco A, apto 301"),
+    RegistroCrm("reserva", 5003, 1003, "Pedro Álvares", "Ativa", datetime(2026, 11, 1, 13, 0), 11),
+    RegistroCrm("atendimento", 7001, 1001, "João Conceição", "Encerrado",
+                datetime(2026, 11, 9, 13, 0), 10, "Dúvida sobre boleto",
+                protocolo_atendimento="ATD-2026-000123"),
+    RegistroCrm("atendimento", 7002, 1004, None, "Aberto", datetime(2026, 10, 30, 12, 0), 10,
+                protocolo_atendimento="ATD-2026-000200", excluido=True),
+    RegistroCrm("precadastro", 6001, 1002, "Maria Gonçalves", "Em análise",
+                datetime(2026, 11, 11, 12, 0), 11),
+    RegistroCrm("precadastro", 5001, 1005, "Ana Lúcia", "Novo", datetime(2026, 11, 2, 12, 0), 11),
+    RegistroCrm("venda", 8001, 1004, None, "Contrato assinado", datetime(2026, 11, 24, 12, 0), 10),
+    RegistroCrm("repasse", 9101, 1002, "Maria Gonçalves", "Em andamento",
+                datetime(2026, 10, 1, 12, 0), 11),
 ]
 # fmt: on
 
@@ -315,10 +427,13 @@ class Publicador:
         publicado_em: datetime = PUBLICADO_EM,
         run_id: str = "run-teste-1",
         quarentena: Sequence[Quarentenado] | None = tuple(QUARENTENA),
+        protocolos: Sequence[Protocolo] | None = tuple(PROTOCOLOS),
+        registros: Sequence[RegistroCrm] | None = tuple(REGISTROS_CRM),
     ) -> Path:
         """Write a publication file, then point CURRENT at it atomically. Returns the file.
 
-        `quarentena=None` writes an older publication, without marts.quarentena.
+        `quarentena=None` (or `protocolos`, `registros`) writes an older publication, without
+        marts.quarentena (or marts.protocolos_pesquisa, marts.registros_crm).
         """
         return escrever_publicacao(
             self.pasta,
@@ -326,6 +441,8 @@ class Publicador:
             publicado_em,
             run_id,
             quarentena=quarentena,
+            protocolos=protocolos,
+            registros=registros,
         )
 
     def publicar_segunda(self) -> Path:
@@ -342,11 +459,14 @@ def escrever_publicacao(
     run_id: str,
     quarentena: Sequence[Quarentenado] | None = None,
     carteira: Sequence[tuple] | None = tuple(CARTEIRA),
+    protocolos: Sequence[Protocolo] | None = None,
+    registros: Sequence[RegistroCrm] | None = None,
 ) -> Path:
     """A publication per the contract in `pasta` (usually <data_dir>/published).
 
-    With `quarentena` (or `carteira`) None the publication has no marts.quarentena (or
-    marts.carteira_clientes), like those made before it.
+    With `quarentena` (or `carteira`, `protocolos`, `registros`) None the publication has no
+    marts.quarentena (or marts.carteira_clientes, marts.protocolos_pesquisa, marts.registros_crm),
+    like those made before it.
     """
     pasta.mkdir(parents=True, exist_ok=True)
     arquivo = pasta / f"alicerce-{publicado_em:%Y%m%dT%H%M%S%f}Z.duckdb"
@@ -398,10 +518,79 @@ def escrever_publicacao(
                 conexao.executemany(
                     "insert into marts.carteira_clientes values (?, ?, ?, ?, ?)", list(carteira)
                 )
+        if protocolos is not None:
+            _escrever_protocolos(conexao, protocolos)
+        if registros is not None:
+            _escrever_registros(conexao, registros)
     temporario = pasta / "CURRENT.tmp"
     temporario.write_text(arquivo.name, encoding="utf-8")
     os.replace(temporario, pasta / "CURRENT")
     return arquivo
+
+
+def _escrever_protocolos(conexao, protocolos: Sequence[Protocolo]) -> None:
+    conexao.execute(
+        """
+        create table marts.protocolos_pesquisa (
+            idenvio bigint, idpesquisa bigint, pesquisa varchar, gatilho varchar,
+            protocolo varchar, tipo_registro varchar, origem_protocolo varchar,
+            protocolo_atendimento varchar, registro_encontrado boolean, idpessoa bigint,
+            enviado_em timestamp, mes_envio date
+        )
+        """
+    )
+    if protocolos:
+        conexao.executemany(
+            "insert into marts.protocolos_pesquisa values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                [
+                    p.idenvio,
+                    p.idpesquisa,
+                    p.pesquisa,
+                    p.gatilho,
+                    p.protocolo,
+                    p.tipo_registro,
+                    p.origem_protocolo,
+                    p.protocolo_atendimento,
+                    p.registro_encontrado,
+                    p.idpessoa,
+                    p.enviado_em,
+                    p.mes_envio,
+                ]  # fmt: skip
+                for p in protocolos
+            ],
+        )
+
+
+def _escrever_registros(conexao, registros: Sequence[RegistroCrm]) -> None:
+    conexao.execute(
+        """
+        create table marts.registros_crm (
+            tipo_registro varchar, idregistro bigint, idpessoa bigint, cliente varchar,
+            situacao varchar, criado_em timestamp, protocolo_atendimento varchar,
+            idempreendimento bigint, detalhe varchar, excluido boolean
+        )
+        """
+    )
+    if registros:
+        conexao.executemany(
+            "insert into marts.registros_crm values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                [
+                    r.tipo_registro,
+                    r.idregistro,
+                    r.idpessoa,
+                    r.cliente,
+                    r.situacao,
+                    r.criado_em,
+                    r.protocolo_atendimento,
+                    r.idempreendimento,
+                    r.detalhe,
+                    r.excluido,
+                ]  # fmt: skip
+                for r in registros
+            ],
+        )
 
 
 def _valores(a: Alteracao) -> list[object]:

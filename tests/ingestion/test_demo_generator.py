@@ -1,8 +1,9 @@
 """The demo data generator: determinism, Brazilian formats, coherent chains, planted defects.
 
 The checks below re-derive everything from the written files with plain Python (json, zoneinfo,
-re), independently of the generator's vectorised code: the portal event files, and the CRM sandbox
-dataset (one JSON Lines file per CRM object, rows as the CVDW API sends them).
+re), independently of the generator's vectorised code: the portal event files, the CRM sandbox
+dataset (one JSON Lines file per CRM object, rows as the CVDW API sends them), and the survey
+dispatch log.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
+import polars as pl
 import pytest
 
 from ingestion.crm.objects import BY_TABLE, OBJECTS, CrmObject
@@ -259,7 +261,8 @@ def test_same_arguments_give_identical_bytes_and_another_seed_differs(tmp_path):
 def test_rerun_replaces_own_files_only(tmp_path):
     foreign = tmp_path / "landing" / "portal" / "outro-sistema.jsonl"
     foreign_crm = tmp_path / "crm" / "notas.txt"
-    for path in (foreign, foreign_crm):
+    foreign_dispatches = tmp_path / "landing" / "pesquisas" / "envios-manual.json"
+    for path in (foreign, foreign_crm, foreign_dispatches):
         path.parent.mkdir(parents=True)
         path.write_text("{}\n")
     _generate(tmp_path, people=100, seed=1)
@@ -268,11 +271,14 @@ def test_rerun_replaces_own_files_only(tmp_path):
         tmp_path / "landing", tmp_path / "crm", people=100, seed=1, until=date(2025, 6, 30)
     )
     assert not list((tmp_path / "landing" / "portal").glob("eventos-2026-*.jsonl"))
+    assert not list((tmp_path / "landing" / "pesquisas").glob("envios-2026-*.jsonl"))
+    assert list((tmp_path / "landing" / "pesquisas").glob("envios-2025-*.jsonl"))
     pessoas_2025 = read_object(tmp_path / "crm", "pessoas")
     assert max(row["referencia_data"] for row in pessoas_2025) <= "2025-06-30 23:59:59"
     _generate(tmp_path, people=100, seed=1)
     assert _file_bytes(tmp_path) == reference
     assert foreign.read_text() == foreign_crm.read_text() == "{}\n"
+    assert foreign_dispatches.read_text() == "{}\n"
 
 
 def _lines(folder: Path, pattern: str) -> Counter:
@@ -301,6 +307,15 @@ def test_defects_are_extra_lines_only(tmp_path):
         assert not clean_rows - dirty_rows, obj.table
         assert (dirty_rows - clean_rows).total() == dirty.crm_defects[obj.table], obj.table
         assert dirty.crm_rows[obj.table] - clean.crm_rows[obj.table] == dirty.crm_defects[obj.table]
+
+    assert clean.dispatch_defects == {} and clean.dispatch_lines == clean.dispatches_loadable
+    assert dirty.dispatches_loadable == clean.dispatches_loadable
+    clean_dispatches = _lines(tmp_path / "clean" / "landing" / "pesquisas", "*.jsonl")
+    dirty_dispatches = _lines(tmp_path / "dirty" / "landing" / "pesquisas", "*.jsonl")
+    assert clean_dispatches.total() == clean.dispatch_lines
+    assert not clean_dispatches - dirty_dispatches  # every clean line, unchanged
+    assert (dirty_dispatches - clean_dispatches).total() == sum(dirty.dispatch_defects.values())
+    assert not read_dispatches(tmp_path / "clean" / "landing").quarantined
 
 
 def test_month_files_and_encoding(demo):
@@ -573,7 +588,7 @@ def test_recent_months_have_plenty_of_changes(portal):
 def test_every_object_file_exists_parses_and_is_counted(demo):
     summary = demo.summary
     assert set(summary.crm_rows) == set(summary.crm_defects) == {o.table for o in OBJECTS}
-    assert summary.files_written == summary.event_files + len(OBJECTS)
+    assert summary.files_written == summary.event_files + len(OBJECTS) + summary.dispatch_files
     for obj in OBJECTS:
         rows = read_object(demo.crm, obj.table)
         assert len(rows) == summary.crm_rows[obj.table] > 0, obj.table
@@ -851,3 +866,261 @@ def test_crm_generation_without_defects_has_none(tmp_path):
         rows = read_object(tmp_path / "crm", obj.table)
         assert len(rows) == summary.crm_rows[obj.table]
         assert all(keyable(obj, row) for row in rows), obj.table
+
+
+# --- Survey dispatch log (landing/pesquisas/envios-YYYY-MM.jsonl) ---
+
+DISPATCH_FIELDS = [
+    "idenvio", "idpesquisa", "gatilho", "idorigem", "idservico", "idpessoa", "enviado_em",
+]  # fmt: skip
+# gatilho -> (CRM object, the record's id, its client, its triggering event, window in days), as in
+# ingestion/surveys/gatilhos.yml; an event without a time counts from 00:00 São Paulo.
+GATILHOS = {
+    "precadastro": ("precadastros", "idprecadastro", "idpessoa", "data_cad", 30),
+    "reserva": ("reservas", "idreserva", "idcliente", "data_cad", 30),
+    "venda": ("vendas", "idreserva", "idcliente", "data_venda", 30),
+    "repasse": ("repasses", "idrepasse", "idcliente", "data_cadastro", 60),
+    "atendimento": ("atendimentos", "idatendimento", "idcliente", "data_situacao", 15),
+    "assistencia_tecnica": ("assistencias", "idassistencia", "idcliente", "data_conclusao", 30),
+}
+ORIGIN_RELEASE = datetime(2024, 12, 1, tzinfo=SP)  # the CRM records idorigem from 24.12 on
+
+
+@dataclass
+class DispatchLoad:
+    loaded: list[dict] = field(default_factory=list)
+    quarantined: Counter = field(default_factory=Counter)
+    duplicates: int = 0
+    lines: int = 0
+    files: list[str] = field(default_factory=list)
+    month_of: dict[int, str] = field(default_factory=dict)  # file month of each loaded idenvio
+
+
+def _is_integer(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _dispatch_reason(line: str) -> tuple[str | None, dict | None]:
+    """The first quarantine reason that applies, in ingestion's order (None: valid)."""
+    try:
+        dispatch = json.loads(line)
+    except json.JSONDecodeError:
+        return "invalid_json", None
+    if not isinstance(dispatch, dict):
+        return "invalid_json", None
+    for name in ("idenvio", "idpesquisa", "gatilho", "idpessoa", "enviado_em"):
+        if dispatch.get(name) is None:
+            return f"missing_field:{name}", dispatch
+    for name in ("idenvio", "idpesquisa", "idorigem", "idservico", "idpessoa"):
+        if dispatch.get(name) is not None and not _is_integer(dispatch[name]):
+            return f"bad_type:{name}", dispatch
+    if not OFFSET.search(dispatch["enviado_em"]):
+        return "missing_offset:enviado_em", dispatch
+    try:
+        datetime.fromisoformat(dispatch["enviado_em"])
+    except ValueError:
+        return "bad_timestamp:enviado_em", dispatch
+    return None, dispatch
+
+
+def read_dispatches(landing: Path) -> DispatchLoad:
+    """Files in name order, lines in order: an exact repeat of an idenvio's line is a duplicate,
+    another line with that idenvio a conflict (the earliest stays)."""
+    load = DispatchLoad()
+    seen: dict[int, str] = {}
+    for path in sorted((landing / "pesquisas").glob("*.jsonl")):
+        load.files.append(path.name)
+        text = path.read_bytes().decode("utf-8")
+        assert text.endswith("\n")
+        for line in text.split("\n")[:-1]:
+            assert line.strip()  # no blank lines in the dispatch log
+            load.lines += 1
+            reason, dispatch = _dispatch_reason(line)
+            if reason:
+                load.quarantined[reason] += 1
+                continue
+            if dispatch["idenvio"] in seen:
+                if seen[dispatch["idenvio"]] == line:
+                    load.duplicates += 1
+                else:
+                    load.quarantined["conflict:idenvio"] += 1
+                continue
+            seen[dispatch["idenvio"]] = line
+            load.loaded.append(dispatch)
+            load.month_of[dispatch["idenvio"]] = path.name[len("envios-") : -len(".jsonl")]
+    return load
+
+
+@pytest.fixture(scope="module")
+def dispatch_load(demo) -> DispatchLoad:
+    return read_dispatches(demo.landing)
+
+
+def _crm_instant(value: str) -> datetime | None:
+    """A CRM date or timestamp (São Paulo wall clock) as an aware instant; None if unreadable.
+    A repeated wall-clock time takes the earlier, daylight offset (fold 0)."""
+    for pattern in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value, pattern).replace(tzinfo=SP)
+        except (TypeError, ValueError):
+            continue
+    return None
+
+
+@pytest.fixture(scope="module")
+def trigger_records(crm) -> pl.DataFrame:
+    """Every record a dispatch can point to: latest version, active, with a readable event."""
+    rows = []
+    for gatilho, (table, id_field, person_field, event_field, _window) in GATILHOS.items():
+        for row in crm[table].values():
+            event = _crm_instant(row[event_field])
+            if row.get("ativo") != "N" and event is not None:
+                rows.append((gatilho, int(row[id_field]), row[person_field], event))
+    return pl.DataFrame(
+        rows,
+        schema={
+            "gatilho": pl.String,
+            "record": pl.Int64,
+            "idpessoa": pl.Int64,
+            "event": pl.Datetime("us", "UTC"),
+        },
+        orient="row",
+    )
+
+
+def test_dispatch_lines_follow_the_contract(demo, dispatch_load):
+    assert len(dispatch_load.loaded) == demo.summary.dispatches_loadable > 500
+    offsets = Counter()
+    surveys = {row["idpesquisa"] for row in latest(demo.crm, "pesquisas").values()}
+    for dispatch in dispatch_load.loaded:
+        assert list(dispatch) == DISPATCH_FIELDS
+        assert all(_is_integer(dispatch[k]) for k in ("idenvio", "idpesquisa", "idpessoa"))
+        assert all(
+            dispatch[k] is None or _is_integer(dispatch[k]) for k in ("idorigem", "idservico")
+        )
+        assert dispatch["gatilho"] in GATILHOS and dispatch["idpesquisa"] in surveys
+        stamp = dispatch["enviado_em"]
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", stamp), stamp
+        moment = datetime.fromisoformat(stamp)
+        local = moment.astimezone(SP)
+        assert moment.utcoffset() == local.utcoffset(), stamp  # São Paulo's, at that instant
+        assert local <= datetime(2026, 11, 27, 23, 59, 59, tzinfo=SP)
+        assert dispatch_load.month_of[dispatch["idenvio"]] == f"{local:%Y-%m}"
+        offsets[stamp[-6:]] += 1
+    assert set(offsets) == {"-03:00", "-02:00"}  # the summers before 2019 included
+    ids = [dispatch["idenvio"] for dispatch in dispatch_load.loaded]
+    assert len(set(ids)) == len(ids)
+    assert {d["gatilho"] for d in dispatch_load.loaded} == set(GATILHOS)
+    assert any(d["idservico"] is None for d in dispatch_load.loaded)
+    assert any(d["idservico"] is not None for d in dispatch_load.loaded)
+
+
+def test_dispatch_accounting_reconciles(demo, dispatch_load):
+    summary = demo.summary
+    assert dispatch_load.lines == summary.dispatch_lines
+    assert summary.dispatch_lines == summary.dispatches_loadable + sum(
+        summary.dispatch_defects.values()
+    )
+    assert dispatch_load.duplicates == summary.dispatch_defects["duplicate"] >= 1
+    expected = {kind: n for kind, n in summary.dispatch_defects.items() if kind != "duplicate"}
+    assert dict(dispatch_load.quarantined) == expected
+    assert set(expected) == {
+        "invalid_json", "missing_field:idpessoa", "missing_offset:enviado_em", "conflict:idenvio",
+    }  # fmt: skip
+    assert all(count >= 1 for count in expected.values())
+    assert len(dispatch_load.files) == summary.dispatch_files
+    assert all(re.fullmatch(r"envios-\d{4}-\d\d\.jsonl", name) for name in dispatch_load.files)
+    assert summary.files_written == (
+        summary.event_files + len(summary.crm_rows) + summary.dispatch_files
+    )
+
+
+def test_conflicts_come_after_their_original(demo, dispatch_load):
+    """A conflicting line shares its original's file and comes later in it."""
+    conflicts = 0
+    for path in sorted((demo.landing / "pesquisas").glob("*.jsonl")):
+        first_line: dict[int, str] = {}
+        for line in path.read_text("utf-8").splitlines():
+            reason, dispatch = _dispatch_reason(line)
+            if reason:
+                continue
+            if dispatch["idenvio"] in first_line and first_line[dispatch["idenvio"]] != line:
+                conflicts += 1
+            first_line.setdefault(dispatch["idenvio"], line)
+    assert conflicts == demo.summary.dispatch_defects["conflict:idenvio"]
+
+
+def test_idorigem_is_mostly_missing_before_release_24_12(dispatch_load):
+    without = Counter()
+    total = Counter()
+    for dispatch in dispatch_load.loaded:
+        after = datetime.fromisoformat(dispatch["enviado_em"]) >= ORIGIN_RELEASE
+        total[after] += 1
+        without[after] += dispatch["idorigem"] is None
+    assert total[True] >= 50 and total[False] >= 50
+    assert without[False] / total[False] > 0.6 > 0.2 > without[True] / total[True]
+    assert without[True]  # the odd one after the release
+
+
+def test_dispatches_with_idorigem_follow_their_record_within_the_window(
+    dispatch_load, trigger_records
+):
+    records = {
+        (gatilho, record): (idpessoa, event)
+        for gatilho, record, idpessoa, event in trigger_records.iter_rows()
+    }
+    delays = Counter()
+    for dispatch in dispatch_load.loaded:
+        if dispatch["idorigem"] is None:
+            continue
+        idpessoa, event = records[(dispatch["gatilho"], dispatch["idorigem"])]
+        assert idpessoa == dispatch["idpessoa"]
+        delay = datetime.fromisoformat(dispatch["enviado_em"]) - event
+        window = timedelta(days=GATILHOS[dispatch["gatilho"]][4])
+        assert timedelta(0) <= delay <= window, dispatch
+        delays[
+            "at the event" if not delay else "at the window's end" if delay == window else ""
+        ] += 1
+        delays["within 3 days"] += delay <= timedelta(days=3)
+    assert delays["at the event"] and delays["at the window's end"]
+    assert delays["within 3 days"] > 0.6 * delays.total() / 2
+
+
+def test_dispatches_without_idorigem_have_one_several_or_no_candidates(
+    dispatch_load, trigger_records
+):
+    """What the protocol backfill relies on: for a dispatch without idorigem, the candidates are
+    the same client's records of the gatilho's type whose event lies in the window before it."""
+    unlinked = pl.DataFrame(
+        [
+            (d["idenvio"], d["gatilho"], d["idpessoa"], datetime.fromisoformat(d["enviado_em"]))
+            for d in dispatch_load.loaded
+            if d["idorigem"] is None
+        ],
+        schema={
+            "idenvio": pl.Int64,
+            "gatilho": pl.String,
+            "idpessoa": pl.Int64,
+            "at": pl.Datetime("us", "UTC"),
+        },
+        orient="row",
+    )
+    windows = pl.DataFrame(
+        {"gatilho": list(GATILHOS), "days": [spec[4] for spec in GATILHOS.values()]}
+    )
+    candidates = (
+        unlinked.join(windows, on="gatilho")
+        .join(trigger_records, on=["gatilho", "idpessoa"], how="left")
+        .with_columns(
+            inside=(pl.col("event") <= pl.col("at"))
+            & (pl.col("event") >= pl.col("at") - pl.duration(days=pl.col("days")))
+        )
+        .group_by("idenvio")
+        .agg(count=pl.col("inside").fill_null(False).sum(), idservico=pl.lit(0))
+    )
+    counts = Counter(min(count, 2) for count in candidates["count"].to_list())
+    assert counts[1] > counts[2] >= 3 and counts[0] >= 3, counts
+    servico = {d["idenvio"]: d["idservico"] for d in dispatch_load.loaded}
+    orphans = candidates.filter(pl.col("count") == 0)["idenvio"].to_list()
+    assert any(servico[i] is None for i in orphans)  # the survey's own id is the last resort
+    assert any(servico[i] is not None for i in orphans)

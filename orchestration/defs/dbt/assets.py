@@ -1,5 +1,6 @@
 """dbt models as Dagster assets, loaded from the manifest built ahead of time (`dbt parse`)."""
 
+import json
 import os
 from collections.abc import Mapping
 from functools import cached_property
@@ -38,22 +39,64 @@ class DbtBuildConfig(dg.Config):
     full_refresh: bool = False
 
 
+PROTOCOLS_MODEL = "protocolos_pesquisa"
+PROTOCOLS_KEY = dg.AssetKey(["marts", PROTOCOLS_MODEL])
+# Survey protocols are partitioned by dispatch month (São Paulo), today's month included.
+DISPATCH_MONTHS = dg.MonthlyPartitionsDefinition(
+    start_date="2015-01-01", timezone="America/Sao_Paulo", end_offset=1
+)
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=AlicerceTranslator(),
+    exclude=PROTOCOLS_MODEL,
 )
 def alicerce_dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig
 ):
+    tags = context.run.tags
+    load_date = tags.get("dagster/partition") or tags.get("dagster/asset_partition_range_end")
+    yield from _dbt_build(context, dbt, config, load_date)
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=AlicerceTranslator(),
+    select=PROTOCOLS_MODEL,
+    name="protocolos_pesquisa_por_mes",
+    partitions_def=DISPATCH_MONTHS,
+    # A backfill over many months is one dbt run over the range, not one run per month.
+    backfill_policy=dg.BackfillPolicy.single_run(),
+)
+def protocolos_pesquisa_por_mes(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig
+):
+    """The months of the run's partition range, in one dbt run (the model also takes any month
+    holding a dispatch it does not have yet); the reference date is today in São Paulo."""
+    first, last = context.partition_key_range
+    months = {"protocolos_de": first[:7], "protocolos_ate": last[:7]}
+    context.log.info(
+        f"linking survey protocols for {months['protocolos_de']}..{months['protocolos_ate']}"
+    )
+    yield from _dbt_build(context, dbt, config, None, ["--vars", json.dumps(months)])
+
+
+def _dbt_build(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    config: DbtBuildConfig,
+    load_date: str | None,
+    extra_args: list[str] | None = None,
+):
     # Unit tests check the SQL, not the data: `make test` runs them; scheduled runs skip them.
-    args = ["build", "--exclude-resource-type", "unit_test"]
+    args = ["build", "--exclude-resource-type", "unit_test", *(extra_args or [])]
     if config.full_refresh:
         args.append("--full-refresh")
     # Status marts are computed as of the run's load date (macro data_referencia): the partition,
     # or a backfill's last one; today in São Paulo for a run without one.
-    tags = context.run.tags
-    load_date = tags.get("dagster/partition") or tags.get("dagster/asset_partition_range_end")
     before = os.environ.get(ENV_DATA_REFERENCIA)
     if load_date:
         os.environ[ENV_DATA_REFERENCIA] = load_date

@@ -2,12 +2,14 @@ import dagster as dg
 
 from ingestion.quality import PUBLICATION
 from ingestion.settings import get_settings
-from orchestration.defs.dbt.assets import alicerce_dbt_models
+from orchestration.defs.dbt.assets import PROTOCOLS_KEY, alicerce_dbt_models
 from orchestration.lib.freshness import freshness_check
 from orchestration.lib.publish import publish
 
 KEY = dg.AssetKey(["publicacao"])
-MART_KEYS = sorted(key for key in alicerce_dbt_models.keys if key.path[0] == "marts")
+MART_KEYS = sorted(
+    [key for key in alicerce_dbt_models.keys if key.path[0] == "marts"] + [PROTOCOLS_KEY]
+)
 
 
 @dg.asset(

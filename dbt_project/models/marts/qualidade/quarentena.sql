@@ -5,12 +5,18 @@ portal_eventos as (
     select * from {{ ref('stg_quarentena__portal_eventos') }}
 ),
 
+pesquisas_envios as (
+    select * from {{ ref('stg_quarentena__pesquisas_envios') }}
+),
+
 crm as (
     select * from {{ ref('stg_quarentena__crm') }}
 ),
 
 registros as (
     select 'portal/eventos' as fonte, * from portal_eventos
+    union all
+    select 'pesquisas/envios' as fonte, * from pesquisas_envios
     union all
     select * from crm
 ),
