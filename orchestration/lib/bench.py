@@ -1,8 +1,9 @@
 """`alicerce bench`: the pipeline measured per stage on generated data, through `alicerce run`'s
 own code path (orchestration.lib.pipeline_run), in a data folder of its own.
 
-Runs, in order: a full run on N generated events, a run with nothing new (the fixed cost: Dagster
-and dbt start-up), then a run after adding about 1% new events. Memory is the resident set of the
+Runs, in order: a full run on N generated events, the survey protocols backfilled over all
+history twice, a run with nothing new (the fixed cost: Dagster and dbt start-up), then a run after
+adding about 1% new events. Memory is the resident set of the
 whole process tree (this process and its children, dbt included), sampled every 50 ms.
 """
 
@@ -102,7 +103,7 @@ def _timed(sampler: MemorySampler, action: Callable[[], int], name: str) -> Stag
 def _pipeline(settings: Settings, sampler: MemorySampler, label: str, load_date: str) -> RunMeasure:
     import duckdb
 
-    from orchestration.lib.pipeline_run import DBT_STEP, run_pipeline
+    from orchestration.lib.pipeline_run import DBT_STEP, PROTOCOLS_STEP, run_pipeline
     from orchestration.lib.publish import current_publication
 
     outcome = run_pipeline(settings, load_date)
@@ -112,6 +113,7 @@ def _pipeline(settings: Settings, sampler: MemorySampler, label: str, load_date:
     sources = outcome.summary["sources"]
     with duckdb.connect(str(current_publication(settings.published_dir)), read_only=True) as con:
         (mart_rows,) = con.execute("select count(*) from marts.alteracoes_cadastrais").fetchone()
+        (dispatches,) = con.execute("select count(*) from marts.protocolos_pesquisa").fetchone()
 
     def stage(name: str, steps: list[str], rows: int) -> Stage:
         start = min(by_step[s].started for s in steps)
@@ -124,11 +126,43 @@ def _pipeline(settings: Settings, sampler: MemorySampler, label: str, load_date:
         [
             stage(
                 "ingest",
-                ["portal__eventos", *(f"crm__{obj.table}" for obj in OBJECTS)],
+                [
+                    "portal__eventos",
+                    "pesquisas__envios",
+                    *(f"crm__{obj.table}" for obj in OBJECTS),
+                ],
                 sum(meta["records_in"] for meta in sources.values()),
             ),
             stage("dbt build", [DBT_STEP], mart_rows),
             stage("publish", ["publicacao"], mart_rows),
+            stage("protocols (this month, then publish)", [PROTOCOLS_STEP], dispatches),
+        ],
+    )
+
+
+def _protocols_backfill(settings: Settings, sampler: MemorySampler, label: str) -> RunMeasure:
+    """`alicerce protocols backfill` over every month with a dispatch: one dbt run."""
+    from ingestion.surveys.dispatches import first_dispatch_month
+    from orchestration.lib.load_date import today_in_sao_paulo
+    from orchestration.lib.pipeline_run import PROTOCOLS_STEP, month_of, run_protocols
+
+    first = f"{first_dispatch_month(settings)}-01"
+    outcome = run_protocols(settings, first, month_of(today_in_sao_paulo().isoformat()))
+    if not outcome.success:
+        raise RuntimeError(f"{label}: the backfill failed: {outcome.failures}")
+    (step,) = [s for s in outcome.steps if s.step == PROTOCOLS_STEP]
+    with duckdb.connect(str(current_publication(settings.published_dir)), read_only=True) as con:
+        (dispatches,) = con.execute("select count(*) from marts.protocolos_pesquisa").fetchone()
+    return RunMeasure(
+        label,
+        outcome.seconds,
+        [
+            Stage(
+                f"dbt over {first[:7]}.. (all months)",
+                dispatches,
+                step.finished - step.started,
+                sampler.peak_mb(step.started, step.finished),
+            )
         ],
     )
 
@@ -223,6 +257,12 @@ def run_bench(people: int, data_dir: Path, progress: Callable[[str], None]) -> d
         full.stages.insert(0, generated)
         full.stages.extend(_report_queries(settings, sampler, load_date))
 
+        progress("survey protocols backfilled over all history, twice (the second: a rerun)")
+        backfills = [
+            _protocols_backfill(settings, sampler, label)
+            for label in ("protocols backfill", "protocols backfill again")
+        ]
+
         progress("run with nothing new (fixed cost)")
         idle = _pipeline(settings, sampler, "nothing new", load_date.isoformat())
 
@@ -255,7 +295,13 @@ def run_bench(people: int, data_dir: Path, progress: Callable[[str], None]) -> d
 
     results.update(
         events_generated=summary.event_lines,
-        runs=[full.as_dict(), idle.as_dict(), increment.as_dict()],
+        dispatches_generated=summary.dispatch_lines,
+        runs=[
+            full.as_dict(),
+            *(backfill.as_dict() for backfill in backfills),
+            idle.as_dict(),
+            increment.as_dict(),
+        ],
         peak_mb=round(overall_peak),
         fixed_cost_seconds=round(idle.seconds, 2),
         full_run_seconds=round(full.seconds, 2),

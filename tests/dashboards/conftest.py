@@ -14,8 +14,8 @@ and brokerage see which client, and the survey marts `marts.protocolos_pesquisa`
 `marts.registros_crm` (REGISTROS_CRM), laid out around the same reference date (see PROTOCOLOS).
 USUARIOS are the test users, one per role and scope, written to a users file (bcrypt hashes of
 SENHA) that every test's app reads. `EstadoDeTeste` writes the state database (ingested files,
-replays, runs, publications) through ingestion.state, as the pipeline does; `estado_padrao` holds the standard content the "Qualidade dos dados" tests read (see its
-docstring).
+replays, runs, publications) through ingestion.state, as the pipeline does; `estado_padrao`
+holds the standard content the "Qualidade dos dados" tests read (see its docstring).
 
 Tests use the fixtures; the e2e test loads this file by path for `escrever_publicacao`.
 """
@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -540,25 +540,11 @@ def _escrever_protocolos(conexao, protocolos: Sequence[Protocolo]) -> None:
         """
     )
     if protocolos:
+        colunas = ", ".join(campo.name for campo in fields(Protocolo))
         conexao.executemany(
-            "insert into marts.protocolos_pesquisa values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                [
-                    p.idenvio,
-                    p.idpesquisa,
-                    p.pesquisa,
-                    p.gatilho,
-                    p.protocolo,
-                    p.tipo_registro,
-                    p.origem_protocolo,
-                    p.protocolo_atendimento,
-                    p.registro_encontrado,
-                    p.idpessoa,
-                    p.enviado_em,
-                    p.mes_envio,
-                ]  # fmt: skip
-                for p in protocolos
-            ],
+            f"insert into marts.protocolos_pesquisa ({colunas}, mes_envio) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [[*astuple(protocolo), protocolo.mes_envio] for protocolo in protocolos],
         )
 
 
@@ -573,23 +559,10 @@ def _escrever_registros(conexao, registros: Sequence[RegistroCrm]) -> None:
         """
     )
     if registros:
+        colunas = ", ".join(campo.name for campo in fields(RegistroCrm))
         conexao.executemany(
-            "insert into marts.registros_crm values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                [
-                    r.tipo_registro,
-                    r.idregistro,
-                    r.idpessoa,
-                    r.cliente,
-                    r.situacao,
-                    r.criado_em,
-                    r.protocolo_atendimento,
-                    r.idempreendimento,
-                    r.detalhe,
-                    r.excluido,
-                ]  # fmt: skip
-                for r in registros
-            ],
+            f"insert into marts.registros_crm ({colunas}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [astuple(registro) for registro in registros],
         )
 
 

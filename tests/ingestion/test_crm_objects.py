@@ -28,7 +28,11 @@ def test_dbt_knows_every_crm_object():
     )
     (fonte,) = [c for c in mart["models"][0]["columns"] if c["name"] == "fonte"]
     (accepted,) = [t["accepted_values"] for t in fonte["data_tests"] if "accepted_values" in t]
-    assert accepted["arguments"]["values"] == ["portal/eventos", *(f"crm/{t}" for t in tables)]
+    assert accepted["arguments"]["values"] == [
+        "portal/eventos",
+        "pesquisas/envios",
+        *(f"crm/{t}" for t in tables),
+    ]
 
 
 def test_every_object_keeps_its_id_as_an_integer_and_the_rest_as_text():
