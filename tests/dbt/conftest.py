@@ -32,12 +32,20 @@ def publications(tmp_path_factory: pytest.TempPathFactory) -> dict:
             staging, settings.crm_sandbox_dir, people=150, seed=3, until=date(2026, 11, 27)
         )
         curated_landing(settings.landing_dir)
-        event_files = sorted((staging / "portal").glob("*.jsonl"))
-        (settings.landing_dir / "portal").mkdir(parents=True, exist_ok=True)
+        # Portal events and survey dispatches, oldest months first: half in each load.
+        files = {
+            source: sorted((staging / source).glob("*.jsonl")) for source in ("portal", "pesquisas")
+        }
+        halves = [
+            [path for paths in files.values() for path in paths[: len(paths) // 2]],
+            [path for paths in files.values() for path in paths[len(paths) // 2 :]],
+        ]
 
         def load(files: list[Path], load_date: str, engines: tuple[str, ...], **options) -> None:
             for path in files:
-                shutil.copy(path, settings.landing_dir / "portal" / path.name)
+                target = settings.landing_dir / path.parent.name / path.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(path, target)
             # The CRM as it was at the end of the day before the load; the sandbox's clock is not
             # ours, so the CRM is swept whole instead of pulled from a cursor.
             patch.setenv(
@@ -50,9 +58,8 @@ def publications(tmp_path_factory: pytest.TempPathFactory) -> dict:
                 assert outcome.success, f"pipeline failed on {engine}: {outcome.failures}"
                 published[engine] = current_publication(settings.published_dir)
 
-        half = len(event_files) // 2
-        load(event_files[:half], "2026-06-02", ("duckdb", "spark"))
-        load(event_files[half:], LOAD_DATE, ("duckdb", "spark"))
+        load(halves[0], "2026-06-02", ("duckdb", "spark"))
+        load(halves[1], LOAD_DATE, ("duckdb", "spark"))
         published["incremental_duckdb"] = published["duckdb"]
         load([], LOAD_DATE, ("duckdb",), full_refresh=True)
     return published

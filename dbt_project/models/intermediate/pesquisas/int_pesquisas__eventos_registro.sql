@@ -1,7 +1,9 @@
-{#- Every event of every CRM record a survey protocol can point to (dbt var registros_pesquisa):
-    one row per (tipo_registro, evento, idregistro) with the client and the instant, for the
-    protocol matching. A date-only event counts from 00:00 São Paulo of its day. A table: the
-    matching joins it once per dispatch. -#}
+{#- Every event of every CRM record a survey protocol can point to (dbt var registros_pesquisa),
+    read from every version the CRM pulls saw, not only the current one: an atendimento whose
+    status changed again still has the change that triggered the survey. One row per
+    (tipo_registro, evento, idregistro, idpessoa, ocorrido_em). A date-only event counts from 00:00
+    São Paulo of its day. Versions only add events, so a month linked earlier comes out the same
+    when linked again. A table: the matching joins it once per dispatch. -#}
 {{ config(materialized='table', file_format='parquet') }}
 
 {% for tipo, registro in var('registros_pesquisa').items() %}
@@ -11,7 +13,7 @@
 {%- else %}
     {%- set instante = alicerce.sao_paulo_naive_to_utc('cast(' ~ coluna ~ ' as timestamp)') %}
 {%- endif %}
-select
+select distinct
     '{{ tipo }}' as tipo_registro,
     '{{ evento }}' as evento,
     {{ registro.id }} as idregistro,
