@@ -81,7 +81,10 @@ def protocolos_pesquisa_por_mes(
     context.log.info(
         f"linking survey protocols for {months['protocolos_de']}..{months['protocolos_ate']}"
     )
-    yield from _dbt_build(context, dbt, config, None, ["--vars", json.dumps(months)])
+    # Its own target folder: other vars than the pipeline's would void the pipeline's partial parse.
+    yield from _dbt_build(
+        context, dbt, config, None, ["--vars", json.dumps(months)], target="protocolos"
+    )
 
 
 def _dbt_build(
@@ -90,6 +93,7 @@ def _dbt_build(
     config: DbtBuildConfig,
     load_date: str | None,
     extra_args: list[str] | None = None,
+    target: str = "",
 ):
     # Unit tests check the SQL, not the data: `make test` runs them; scheduled runs skip them.
     args = ["build", "--exclude-resource-type", "unit_test", *(extra_args or [])]
@@ -101,19 +105,21 @@ def _dbt_build(
     if load_date:
         os.environ[ENV_DATA_REFERENCIA] = load_date
     try:
-        yield from dbt.cli(args, context=context, target_path=dbt_target_path()).stream()
+        yield from dbt.cli(args, context=context, target_path=dbt_target_path(target)).stream()
     finally:  # the process may run other jobs after this one
         os.environ.pop(ENV_DATA_REFERENCIA, None)
         if before is not None:
             os.environ[ENV_DATA_REFERENCIA] = before
 
 
-def dbt_target_path() -> Path:
-    """One dbt target folder per data folder and engine, kept between runs: dbt's partial parse
-    file stays valid there (it records the environment it was parsed with), which saves seconds
-    on every run, and the repository's dbt_project/ does not fill with one folder per run."""
+def dbt_target_path(purpose: str = "") -> Path:
+    """One dbt target folder per data folder, engine (and purpose), kept between runs: dbt's
+    partial parse file stays valid there (it records the environment it was parsed with), which
+    saves seconds on every run, and the repository's dbt_project/ does not fill with one folder
+    per run."""
     settings = get_settings()
-    return settings.data_dir.resolve() / "dbt" / f"target-{settings.engine}"
+    suffix = f"-{purpose}" if purpose else ""
+    return settings.data_dir.resolve() / "dbt" / f"target-{settings.engine}{suffix}"
 
 
 class AlicerceDbtCliResource(DbtCliResource):
