@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboards import data_access, sessao
 from dashboards.formatacao import data_hora_br
-from dashboards.navegacao import secoes
+from dashboards.navegacao import lembrar_destino, secoes, seguir_para_o_destino
 
 
 def _rodape() -> None:
@@ -24,9 +24,15 @@ if not st.get_option("client.disableDataExport"):
     # browser at the start of a run, so set it (for the whole server) and run again.
     st.set_option("client.disableDataExport", True)
     st.rerun()
+if sessao.CHAVE_USUARIO not in st.session_state:
+    # Before the login, which may rerun on its own (a re-login cookie): the page a URL asked for
+    # opens after it.
+    lembrar_destino()
 usuario = sessao.exigir_login()
 if usuario is None:
     st.stop()
-navegacao = st.navigation(secoes(usuario))
+paginas = secoes(usuario)
+navegacao = st.navigation(paginas)
+seguir_para_o_destino(navegacao, paginas)
 _rodape()
 navegacao.run()

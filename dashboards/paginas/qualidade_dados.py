@@ -34,6 +34,7 @@ TITULO = "Qualidade dos dados"
 
 ROTULOS_FONTES = {
     "portal/eventos": "Portal (eventos)",
+    "pesquisas/envios": "Pesquisas (envios)",
     **{obj.source_table: f"CRM ({obj.path.removeprefix('cvdw/')})" for obj in OBJECTS},
     "publicacao": "Publicação",
 }

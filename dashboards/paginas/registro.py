@@ -40,23 +40,26 @@ def render() -> None:
             "execução do pipeline (`alicerce run`)."
         )
         return
-    tipo_da_url = _preencher_pela_url()
+    # The URL gives the inputs their first values; the inputs then keep the URL in step.
+    tipo_da_url = st.query_params.get("tipo")
     coluna_tipo, coluna_id = st.columns(2)
     tipo = coluna_tipo.selectbox(
         "Tipo de registro",
         list(TIPOS_REGISTRO_CRM),
-        index=None,
+        index=TIPOS_REGISTRO_CRM.index(tipo_da_url) if tipo_da_url in TIPOS_REGISTRO_CRM else None,
         format_func=rotulo_tipo,
         placeholder="Escolha o tipo",
         key=CHAVE_TIPO,
     )
-    texto_id = coluna_id.text_input("ID do registro", key=CHAVE_ID).strip()
+    texto_id = coluna_id.text_input(
+        "ID do registro", value=st.query_params.get("id", "").strip(), key=CHAVE_ID
+    ).strip()
     _atualizar_url(tipo, texto_id)
     if usuario.papel in (Papel.CORRETOR, Papel.IMOBILIARIA):
         st.caption(f"Somente os registros dos clientes de {usuario.descricao()}.")
 
     if tipo is None:
-        if tipo_da_url:
+        if tipo_da_url and tipo_da_url not in TIPOS_REGISTRO_CRM:
             st.error(
                 f"Tipo de registro desconhecido{_ecoado(tipo_da_url)}. Os tipos são: "
                 + ", ".join(rotulo_tipo(conhecido) for conhecido in TIPOS_REGISTRO_CRM)
@@ -107,19 +110,6 @@ def id_do_registro(texto: str) -> int | None:
         return None
     numero = int(texto)
     return numero if numero <= _MAIOR_ID else None
-
-
-def _preencher_pela_url() -> str | None:
-    """The first time the inputs are drawn in a session, fill them from the URL's `tipo` and
-    `id`. Returns the URL's `tipo` when it names no record type (to say so), else None."""
-    tipo = st.query_params.get("tipo")
-    if CHAVE_TIPO not in st.session_state and tipo in TIPOS_REGISTRO_CRM:
-        st.session_state[CHAVE_TIPO] = tipo
-    if CHAVE_ID not in st.session_state and "id" in st.query_params:
-        st.session_state[CHAVE_ID] = st.query_params["id"].strip()
-    if tipo is not None and tipo not in TIPOS_REGISTRO_CRM:
-        return tipo
-    return None
 
 
 def _atualizar_url(tipo: str | None, texto_id: str) -> None:

@@ -14,7 +14,7 @@ import pytest
 from dashboards import data_access
 from dashboards.data_access import SituacaoFrescor
 from dashboards.politica import Pagina
-from ingestion import state
+from ingestion import quality, state
 from ingestion.crm.objects import OBJECTS
 
 from .conftest import CONTEUDO_COM_CPF, FALHAS_RUN_2, GESTOR, QUARENTENA, USUARIOS, Quarentenado
@@ -286,7 +286,8 @@ def test_reprocessamentos(estado_padrao):
 def test_frescor(estado_padrao):
     medidas = {medida.nome: medida for medida in data_access.frescor(GESTOR)}
     crm = [obj.source_table for obj in OBJECTS]
-    assert list(medidas) == ["portal/eventos", *crm, "publicacao"]
+    assert set(crm) <= set(quality.SOURCES)
+    assert list(medidas) == ["portal/eventos", *quality.SOURCES[1:], "publicacao"]
     portal = medidas["portal/eventos"]
     assert portal.situacao is SituacaoFrescor.EM_DIA
     assert portal.limite == timedelta(hours=26)

@@ -13,8 +13,28 @@ from dashboards.formatacao import (
     inteiro_br,
     mascarar_campo,
     mascarar_cpf,
+    percentual_br,
     serie_em_sao_paulo,
 )
+
+
+@pytest.mark.parametrize(
+    ("parte", "total", "texto"),
+    [
+        (3, 7, "42,86%"),  # 42,857...
+        (1, 7, "14,29%"),  # 14,2857...
+        (2, 3, "66,67%"),
+        (1, 3, "33,33%"),
+        (1, 8, "12,50%"),
+        (1, 800, "0,13%"),  # 0,125: half up, never to even
+        (0, 5, "0,00%"),
+        (5, 5, "100,00%"),
+        (123456, 100, "123.456,00%"),
+        (0, 0, ""),
+    ],
+)
+def test_percentual_br(parte, total, texto):
+    assert percentual_br(parte, total) == texto
 
 
 def test_data_br():

@@ -337,8 +337,9 @@ def test_exportacao_sem_link_e_auditada(publicacao):
     (registro,) = data_access.auditoria(usuario).to_dict("records")
     assert registro["pagina"] == "pesquisas"
     assert (registro["acao"], registro["linhas"], registro["detalhe"]) == ("exportacao", 1, "csv")
+    # The audit keeps the filters' keys sorted.
     assert auditoria.filtros_legiveis(registro["filtros"]) == (
-        "de 01/12/2018; até 31/12/2018; gatilhos reserva; origens do protocolo correspondencia"
+        "até 31/12/2018; gatilhos reserva; de 01/12/2018; origens do protocolo correspondencia"
     )
 
 

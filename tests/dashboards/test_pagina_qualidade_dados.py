@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboards import sessao
+from ingestion import quality
 from ingestion.crm.objects import OBJECTS
 
 from .conftest import CONTEUDO_COM_CPF, FALHAS_RUN_2, QUARENTENA, USUARIOS, Quarentenado, app_como
@@ -219,6 +220,8 @@ def test_papel_sem_acesso_e_recusado(publicacao, estado_padrao, login):
             [
                 "Cadastro | Alterações cadastrais | /",  # the default page has no path of its own
                 "Campanhas | Reengajamento | /reengajamento",
+                "Relacionamento | Pesquisas | /pesquisas",
+                "Relacionamento | Registro do CRM | /registro",
                 "Operação | Qualidade dos dados | /qualidade-dos-dados",
                 "Operação | Auditoria | /auditoria",
             ],
@@ -231,8 +234,22 @@ def test_papel_sem_acesso_e_recusado(publicacao, estado_padrao, login):
                 "Operação | Qualidade dos dados | /qualidade-dos-dados",
             ],
         ),
-        ("corretor101", ["Cadastro | Alterações cadastrais | /"]),
-        ("imob1", ["Cadastro | Alterações cadastrais | /"]),
+        (
+            "corretor101",
+            [
+                "Cadastro | Alterações cadastrais | /",
+                "Relacionamento | Pesquisas | /pesquisas",
+                "Relacionamento | Registro do CRM | /registro",
+            ],
+        ),
+        (
+            "imob1",
+            [
+                "Cadastro | Alterações cadastrais | /",
+                "Relacionamento | Pesquisas | /pesquisas",
+                "Relacionamento | Registro do CRM | /registro",
+            ],
+        ),
         ("compliance", ["Cadastro | Alterações cadastrais | /"]),
     ],
 )
@@ -299,11 +316,15 @@ def test_reprocessamentos(publicacao, estado_padrao):
 def test_frescor(publicacao, estado_padrao):
     at = abrir_pagina()
     frescor = tabela(at, "Situação").set_index("Fonte")
+    # Survey dispatches are a source once their ingestion lands (ingestion/quality.py).
+    pesquisas = {"Pesquisas (envios)": "nunca"} if "pesquisas/envios" in quality.SOURCES else {}
     assert dict(frescor["Situação"]) == {
         "Portal (eventos)": "em dia",
+        **pesquisas,
         **{f"CRM ({obj.path.removeprefix('cvdw/')})": "nunca" for obj in OBJECTS},
         "Publicação": "atrasado",
     }
+    assert len(frescor) == len(quality.SOURCES) + 1  # every source has a label
     assert frescor.loc["Publicação", "Última atualização"] == "20/11/2026 03:30"  # São Paulo
     assert frescor.loc["Portal (eventos)", "Idade (h)"] == "0,0"
     assert set(frescor["Limite (h)"]) == {"26,0"}
@@ -317,8 +338,9 @@ def test_frescor(publicacao, estado_padrao):
 
 def test_tudo_em_dia(publicacao, estado):
     estado.arquivo("portal/eventos", "2026-11-27", 10, 8, 1, 1)
-    for obj in OBJECTS:
-        estado.arquivo(obj.source_table, "2026-11-27", 5, 5, 0, 0, nome=f"{obj.table}.json")
+    for fonte in quality.SOURCES:  # the CRM objects, survey dispatches, ...
+        if fonte != "portal/eventos":
+            estado.arquivo(fonte, "2026-11-27", 5, 5, 0, 0, nome=f"{fonte}.json")
     estado.publicacao("alicerce-agora.duckdb", datetime.now(UTC), "run-1")
     estado.execucao("run-1", datetime.now(UTC) - timedelta(minutes=2), "success", {"seconds": 90})
     at = abrir_pagina()
