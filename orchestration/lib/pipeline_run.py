@@ -166,9 +166,17 @@ def _run_jobs(
                 },
                 "loggers": {"console": {"config": {"log_level": "INFO"}}},
             }
-            result = defs.resolve_job_def(job).execute_in_process(
+            job_def = defs.resolve_job_def(job)
+            # One publication per call: when the protocols follow, they publish for both.
+            publishes_later = job != jobs[-1][0]
+            result = job_def.execute_in_process(
                 run_config=run_config,
                 instance=instance,
+                asset_selection=[
+                    key
+                    for key in job_def.asset_layer.selected_asset_keys
+                    if not (publishes_later and key.path == ["publicacao"])
+                ],
                 partition_key=tags.get("dagster/partition"),
                 tags={k: v for k, v in tags.items() if k != "dagster/partition"},
                 raise_on_error=False,
