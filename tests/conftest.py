@@ -96,6 +96,12 @@ def curated_landing(landing_dir: Path) -> None:
         '{"event_id": "t-quebrado", "event_type": "login", ',
     ]  # fmt: skip
     write_jsonl(landing_dir / "portal" / "eventos-teste.jsonl", events)
+    # One survey dispatch: the dispatch log is a source too (its freshness, its protocol).
+    write_jsonl(
+        landing_dir / "pesquisas" / "envios-teste.jsonl",
+        [{"idenvio": 900000001, "idpesquisa": 1, "gatilho": "atendimento", "idorigem": None,
+          "idservico": None, "idpessoa": 900001, "enviado_em": "2026-11-20T10:00:00-03:00"}],
+    )  # fmt: skip
 
 
 LOAD_DATE = "2026-11-27"  # the pipeline fixtures' load date (a partition of the ingestion assets)

@@ -84,6 +84,8 @@ def test_freshness_checks_fail_as_warnings_and_reach_the_run_summary(
     fresh = state.FileCounts("portal.jsonl", "p" * 64, 1, 1, 0, 0)
     state.record_files(settings.state_db, "crm", "pessoas", "2026-11-01", [stale])
     state.record_files(settings.state_db, "portal", "eventos", "2026-11-27", [fresh])
+    dispatches = state.FileCounts("envios.jsonl", "d" * 64, 1, 1, 0, 0)
+    state.record_files(settings.state_db, "pesquisas", "envios", "2026-11-27", [dispatches])
     state.record_publication(settings.state_db, "alicerce-x.duckdb", now.replace(tzinfo=None), "r")
     # The other CRM objects' last pulls completed just now, with nothing new: fresh all the same.
     with closing(state.connect(settings.state_db)) as conn, conn:
@@ -105,6 +107,7 @@ def test_freshness_checks_fail_as_warnings_and_reach_the_run_summary(
     assert result.success  # a late source warns; it does not fail the job
     assert freshness_evaluations(result) == {
         "portal/eventos": (True, "WARN"),
+        "pesquisas/envios": (True, "WARN"),
         "crm/pessoas": (False, "WARN"),
         **{obj.source_table: (True, "WARN") for obj in OBJECTS if obj.table != "pessoas"},
         "publicacao": (True, "WARN"),

@@ -8,6 +8,7 @@ import dagster as dg
 import duckdb
 
 from orchestration.definitions import defs
+from orchestration.defs.dbt.assets import PROTOCOLS_KEY
 
 
 def materialized_keys(result) -> set[str]:
@@ -21,8 +22,11 @@ def materialized_keys(result) -> set[str]:
 def test_every_asset_is_materialised(pipeline_run):
     _, first, _ = pipeline_run
     all_keys = {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
+    # Survey protocols are partitioned by dispatch month: the `protocolos` job builds them.
+    by_month = PROTOCOLS_KEY.to_user_string()
+    assert by_month in all_keys
     assert first.success
-    assert materialized_keys(first) == all_keys
+    assert materialized_keys(first) == all_keys - {by_month}
     assert {
         "portal/eventos",
         "crm/pessoas",
