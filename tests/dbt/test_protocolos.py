@@ -12,7 +12,8 @@ import duckdb
 import pytest
 
 from ingestion.settings import Settings
-from orchestration.defs.dbt.assets import protocolos_pesquisa_por_mes
+from orchestration.definitions import defs  # first: it writes the dbt manifest the assets read
+from orchestration.defs.dbt.assets import PROTOCOLS_KEY
 from orchestration.lib.environment import prepare_environment
 from orchestration.lib.load_date import today_in_sao_paulo
 from orchestration.lib.pipeline_run import PROTOCOLS_STEP, month_of, run_protocols
@@ -116,7 +117,7 @@ def _backfill(settings: Settings, first: str, last: str):
 
 
 def test_o_backfill_e_um_so_dbt_e_repeti_lo_nao_muda_nada(copia: Settings):
-    assert protocolos_pesquisa_por_mes.backfill_policy.max_partitions_per_run is None
+    assert defs.get_assets_def(PROTOCOLS_KEY).backfill_policy.max_partitions_per_run is None
     antes = _impressao(copia)
     assert antes[1] > 100
     este_mes = month_of(today_in_sao_paulo().isoformat())
