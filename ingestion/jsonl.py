@@ -4,10 +4,16 @@ drop blank lines and parse each line once."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import duckdb
 import numpy as np
 import pyarrow as pa
 
-from ingestion.landing import PendingFile
+from ingestion.accounting import IngestReport
+from ingestion.landing import FileOutcome, PendingFile, ingest_new_files, write_file_outputs
+from ingestion.settings import Settings
 
 # A rejected line's text for people to read: as received, without its line end.
 CONTENT_SQL = "rtrim(try(decode(l.raw)), chr(10) || chr(13))"
@@ -70,3 +76,59 @@ parsed as (
         from nonblank
     )
 )"""
+
+
+# (connection, settings, lines relation): judge the lines into temp tables `judged`, `classified`
+Judge = Callable[[duckdb.DuckDBPyConnection, Settings, str], None]
+
+
+def ingest_jsonl_files(
+    settings: Settings,
+    source: str,
+    table: str,
+    raw_schema: pa.Schema,
+    judge: Judge,
+    loaded_sql: Callable[[datetime], str],
+    rejected_sql: str,
+    load_date: str,
+    progress: Callable[[str], None],
+) -> IngestReport:
+    """Ingest every new *.jsonl file under landing/<source>: each batch's lines judged by `judge`,
+    the rows `loaded_sql` selects written to the lake, the `rejected_sql` ones to quarantine with
+    the line as received."""
+
+    def ingest_batch(
+        con: duckdb.DuckDBPyConnection,
+        settings: Settings,
+        batch: list[PendingFile],
+        load_date: str,
+    ) -> list[FileOutcome]:
+        con.register("lines", pa.concat_tables(file_lines(pending) for pending in batch))
+        judge(con, settings, "lines")
+        outcomes = write_file_outputs(
+            con,
+            settings,
+            source,
+            table,
+            load_date,
+            batch,
+            loaded_sql=loaded_sql(datetime.now(UTC).replace(tzinfo=None)),
+            quarantine_sql=f"""
+                select r.file_no, r.line_no, r.reason, {CONTENT_SQL} as content, l.raw
+                from ({rejected_sql}) as r join lines as l using (file_no, line_no)""",
+            records_sql="select file_no from judged",
+        )
+        con.unregister("lines")
+        return outcomes
+
+    return ingest_new_files(
+        settings,
+        source,
+        table,
+        settings.landing_dir / source,
+        "*.jsonl",
+        raw_schema,
+        ingest_batch,
+        load_date,
+        progress,
+    )

@@ -5,15 +5,14 @@ duplicate, the same idenvio with other content a conflict (the earliest stays)."
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 import duckdb
 import pyarrow as pa
 
 from ingestion import dedup, lake
 from ingestion.accounting import IngestReport
-from ingestion.jsonl import CONTENT_SQL, file_lines, parsed_lines_sql
-from ingestion.landing import FileOutcome, PendingFile, ingest_new_files, write_file_outputs
+from ingestion.jsonl import ingest_jsonl_files, parsed_lines_sql
 from ingestion.settings import Settings
 
 SOURCE, TABLE = "pesquisas", "envios"
@@ -141,42 +140,12 @@ REJECTED_SQL = """
     select file_no, line_no, 'conflict:idenvio' from classified where outcome = 'conflict'"""
 
 
-def ingest_batch(
-    con: duckdb.DuckDBPyConnection, settings: Settings, batch: list[PendingFile], load_date: str
-) -> list[FileOutcome]:
-    con.register("lines", pa.concat_tables(file_lines(pending) for pending in batch))
-    judge(con, settings, "lines")
-    outcomes = write_file_outputs(
-        con,
-        settings,
-        SOURCE,
-        TABLE,
-        load_date,
-        batch,
-        loaded_sql=loaded_sql(datetime.now(UTC).replace(tzinfo=None)),
-        quarantine_sql=f"""
-            select r.file_no, r.line_no, r.reason, {CONTENT_SQL} as content, l.raw
-            from ({REJECTED_SQL}) as r join lines as l using (file_no, line_no)""",
-        records_sql="select file_no from judged",
-    )
-    con.unregister("lines")
-    return outcomes
-
-
 def ingest_dispatches(
     settings: Settings, load_date: str, progress: Callable[[str], None] = lambda _: None
 ) -> IngestReport:
     """Ingest every new *.jsonl file under landing/pesquisas into the raw lake."""
-    return ingest_new_files(
-        settings,
-        SOURCE,
-        TABLE,
-        settings.landing_dir / SOURCE,
-        "*.jsonl",
-        RAW_SCHEMA,
-        ingest_batch,
-        load_date,
-        progress,
+    return ingest_jsonl_files(
+        settings, SOURCE, TABLE, RAW_SCHEMA, judge, loaded_sql, REJECTED_SQL, load_date, progress
     )
 
 
