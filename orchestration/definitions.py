@@ -9,6 +9,11 @@ prepare_environment(get_settings())
 ensure_dbt_manifest()
 
 # The modules below need the manifest.
+from orchestration.defs.alcadas.assets import (  # noqa: E402
+    alcadas_regras,
+    escopos_conhecidos,
+    series_conhecidas,
+)
 from orchestration.defs.crm.assets import (  # noqa: E402
     crm_assets,
     crm_freshness_checks,
@@ -56,6 +61,7 @@ defs = dg.Definitions(
         reengajamento_segmentos,
         pesquisas_envios,
         pesquisas_gatilhos,
+        alcadas_regras,
         *crm_assets,
         crm_varreduras,
         alicerce_dbt_models,
@@ -66,6 +72,8 @@ defs = dg.Definitions(
         portal_eventos_frescor,
         pesquisas_envios_frescor,
         todo_envio_tem_protocolo,
+        escopos_conhecidos,
+        series_conhecidas,
         *crm_freshness_checks,
         publicacao_frescor,
     ],

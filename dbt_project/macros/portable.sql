@@ -211,3 +211,16 @@
 {% macro spark__add_days_to_timestamp(ts, days) -%}
     ({{ ts }} + make_interval(0, 0, 0, cast({{ days }} as int), 0, 0, 0))
 {%- endmacro %}
+
+{#- Integer division of non-negative integers (rounds down). -#}
+{% macro div_inteira(numerator, denominator) -%}
+    {{ return(adapter.dispatch('div_inteira', 'alicerce')(numerator, denominator)) }}
+{%- endmacro %}
+
+{% macro default__div_inteira(numerator, denominator) -%}
+    (({{ numerator }}) // ({{ denominator }}))
+{%- endmacro %}
+
+{% macro spark__div_inteira(numerator, denominator) -%}
+    (({{ numerator }}) div ({{ denominator }}))
+{%- endmacro %}

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 import duckdb
 
 from ingestion import lake
-from ingestion.lake import sql_string
 from ingestion.settings import Settings
 from ingestion.surveys.dispatches import SOURCE, TABLE
-from orchestration.lib.publish import spark_mart_folders
+from orchestration.lib.publish import mart_relation
 
 MART = "protocolos_pesquisa"
 
@@ -28,18 +27,9 @@ class Coverage:
         return self.without_protocol == 0
 
 
-def _mart_relation(settings: Settings, con: duckdb.DuckDBPyConnection) -> str:
-    if settings.engine == "spark":
-        (folder,) = [f for f in spark_mart_folders(settings) if f.name == MART]
-        files = sql_string(str(folder / "**" / "*.parquet"))
-        return f"read_parquet({files}, hive_partitioning = true)"
-    con.execute(f"attach {sql_string(str(settings.warehouse))} as warehouse (read_only)")
-    return f"warehouse.marts.{MART}"
-
-
 def protocol_coverage(settings: Settings) -> Coverage:
     with duckdb.connect() as con:
-        mart = _mart_relation(settings, con)
+        mart = mart_relation(settings, con, MART)
         dispatches = lake.table_glob(settings.raw_dir, SOURCE, TABLE)
         ((total, linked, without),) = con.execute(
             f"""

@@ -148,6 +148,17 @@ def spark_mart_folders(settings: Settings) -> list[Path]:
     return sorted(folder for folder in marts_db.glob("*") if folder.is_dir())
 
 
+def mart_relation(settings: Settings, con: duckdb.DuckDBPyConnection, mart: str) -> str:
+    """A mart just built, readable in `con`: the engine's own output, before any publication."""
+    if settings.engine == "spark":
+        (folder,) = [f for f in spark_mart_folders(settings) if f.name == mart]
+        files = sql_string(str(folder / "**" / "*.parquet"))
+        return f"read_parquet({files}, hive_partitioning = true)"
+    warehouse = sql_string(str(settings.warehouse))
+    con.execute(f"attach if not exists {warehouse} as warehouse (read_only)")
+    return f"warehouse.marts.{mart}"
+
+
 def _export_spark_marts(settings: Settings) -> dict[str, tuple[Path, bool]]:
     folders = {}
     for table_dir in spark_mart_folders(settings):
