@@ -429,6 +429,115 @@ def protocols_backfill(
         raise typer.Exit(1)
 
 
+alcadas_app = typer.Typer(
+    help="Alçadas: payment-flow cycles (parâmetro de fluxo).", no_args_is_help=True
+)
+app.add_typer(alcadas_app, name="alcadas")
+
+
+@alcadas_app.command("check")
+def alcadas_check(
+    flow: Annotated[
+        Path, typer.Option("--flow", help="The proposal (YAML or JSON): docs/alcadas.md.")
+    ],
+    rules: Annotated[
+        Path | None,
+        typer.Option("--rules", help="The rules file; default ALICERCE_ALCADA_RULES_FILE."),
+    ] = None,
+    output: Annotated[
+        str, typer.Option("--format", help="table or json.", case_sensitive=False)
+    ] = "table",
+) -> None:
+    """Judge one payment-flow proposal by the alçada rules, as the warehouse judges every
+    reservation: the rule in force, each cycle's required and achieved share, the status."""
+    from ingestion.alcadas.flow import FlowError, evaluate, load_proposal
+    from ingestion.alcadas.rules import RulesError, load_rules
+
+    if output not in ("table", "json"):
+        raise typer.BadParameter("use table or json", param_hint="--format")
+    try:
+        judged = evaluate(
+            load_rules(rules or get_settings().alcada_rules_file), load_proposal(flow)
+        )
+    except (RulesError, FlowError) as error:
+        console.print(f"[red]error[/red]: {escape(str(error))}")
+        raise typer.Exit(2) from None
+    if output == "json":
+        typer.echo(json.dumps(judged.as_dict(), ensure_ascii=False, indent=2, default=str))
+        return
+    _print_evaluation(judged)
+
+
+def _print_evaluation(judged) -> None:
+    from dashboards.formatacao import dinheiro_br, percentual_br
+
+    out = Console(width=console.width)
+    out.print(f"status: [bold]{judged.status}[/bold]")
+    out.print(
+        f"regra: {judged.regra or '-'}" + (f" (vigência {judged.vigencia})" if judged.regra else "")
+    )
+    if judged.motivo:
+        out.print(f"motivo: {judged.motivo}")
+    if judged.ciclos:
+        table = Table(
+            "ciclo", "nome", "fim", "exigido", "atingido", "valor exigido", "valor atingido",
+            "falta", "atendido",
+        )  # fmt: skip
+        for c in judged.ciclos:
+            table.add_row(
+                str(c.ciclo), c.nome, f"{c.fim_mes:%m/%Y}",
+                percentual_br(c.percentual_exigido_bp, 10000),
+                percentual_br(c.percentual_atingido_bp, 10000),
+                dinheiro_br(c.valor_exigido), dinheiro_br(c.valor_atingido), dinheiro_br(c.falta),
+                "sim" if c.atendido else "não",
+            )  # fmt: skip
+        out.print(table)
+    failed = judged.primeiro_ciclo_falho
+    if failed:
+        falta = dinheiro_br(failed.falta)
+        out.print(f"primeiro ciclo não atendido: {failed.ciclo} ({failed.nome}), falta {falta}")
+    flag = " [yellow](difere do contrato)[/yellow]" if judged.fluxo_difere_do_contrato else ""
+    out.print(
+        f"total do fluxo: {dinheiro_br(judged.total_fluxo)}; contrato: "
+        f"{dinheiro_br(judged.valor_contrato)}{flag}"
+    )
+    if judged.series_desconhecidas:
+        out.print(
+            "[yellow]séries desconhecidas (fora das somas)[/yellow]: "
+            + ", ".join(judged.series_desconhecidas)
+        )
+
+
+@alcadas_app.command("verificar")
+def alcadas_verificar(
+    rules: Annotated[
+        Path | None,
+        typer.Option("--rules", help="The rules file; default ALICERCE_ALCADA_RULES_FILE."),
+    ] = None,
+) -> None:
+    """Validate the alçada rules file and list its rules and cycles."""
+    from ingestion.alcadas.rules import RulesError, load_rules
+
+    path = rules or get_settings().alcada_rules_file
+    try:
+        loaded = load_rules(path)
+    except RulesError as error:
+        console.print(f"[red]error[/red]: {escape(str(error))}")
+        raise typer.Exit(2) from None
+    table = Table("regra", "empreendimento", "tabela", "vigência", "ciclos")
+    for rule in loaded.regras:
+        cycles = "; ".join(
+            f"{c.nome}: {c.percentual}% até {c.fim.meses} meses após {c.fim.apos}"
+            for c in rule.ciclos
+        )
+        table.add_row(
+            rule.nome, str(rule.empreendimento or "-"), str(rule.tabela or "-"),
+            str(rule.vigencia), cycles,
+        )  # fmt: skip
+    Console(width=console.width).print(table)
+    console.print(f"rules file {path}: {len(loaded.regras)} rules, {len(loaded.series)} series")
+
+
 usuarios_app = typer.Typer(help="Who may log in to the dashboards.", no_args_is_help=True)
 app.add_typer(usuarios_app, name="usuarios")
 
