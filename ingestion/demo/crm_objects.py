@@ -14,6 +14,8 @@ from datetime import date
 import numpy as np
 import polars as pl
 
+from ingestion.alcadas.rules import Rules
+from ingestion.demo.alcadas import Planted, RuleArrays, judged_dates, plant_flows
 from ingestion.demo.brokers import BrokerNetwork, corretores_frame, imobiliarias_frame
 from ingestion.demo.clock import local_day
 from ingestion.demo.contacts import contatos_frame
@@ -54,16 +56,24 @@ class CrmWorld:
     developments: Developments
     ids: IdCounters
     until_end: int
+    alcadas: RuleArrays  # the alçada rules some payment flows are planted on
 
     @classmethod
     def draw(
-        cls, rng: np.random.Generator, people: int, cpfs: CpfSequence, until: date, until_end: int
+        cls,
+        rng: np.random.Generator,
+        people: int,
+        cpfs: CpfSequence,
+        until: date,
+        until_end: int,
+        rules: Rules,
     ) -> CrmWorld:
         return cls(
             network=BrokerNetwork.draw(rng, people, cpfs, until_end),
             developments=Developments.draw(rng, people, until),
             ids=IdCounters(),
             until_end=until_end,
+            alcadas=RuleArrays.of(rules),
         )
 
     def shared_frames(self, rng: np.random.Generator, people: int) -> dict[str, pl.DataFrame]:
@@ -81,9 +91,12 @@ def block_frames(
     population: Population,
     activity: Activity,
     first_person: int,
-) -> dict[str, pl.DataFrame]:
+    alcada_rng: np.random.Generator,
+) -> tuple[dict[str, pl.DataFrame], Planted]:
     """The rows of every person-related object for one block (population: the block's people,
-    starting at global index first_person). Edits the block's registration (panel edits)."""
+    starting at global index first_person), and the payment flows planted on the alçada rules
+    (from alcada_rng, so that the other objects stay as they were). Edits the block's
+    registration (panel edits)."""
     until_end, ids, network, dev = world.until_end, world.ids, world.network, world.developments
     edits = apply_panel_edits(rng, population, activity, until_end)
     profile = Profile.draw(rng, population)
@@ -94,17 +107,30 @@ def block_frames(
     pre = draw_precadastros(rng, population, res, network, ids, until_end)
     keys = np.where(res.keys_day >= 0, res.keys_day, units.keys_day[res.unit])
     flows = draw_flows(rng, res.value_cents, local_day(res.at), keys)
+    sale_day, judged_keys = judged_dates(res, units, dev)
+    planted = plant_flows(
+        alcada_rng,
+        flows,
+        world.alcadas,
+        res.value_cents,
+        units.development[res.unit] + 1,
+        res.idtabela,
+        sale_day,
+        judged_keys,
+    )
     sales = SalesBlock(
         population, profile, res, units, dev, network, pre.of_reservations(len(res)), transfers
     )
     tickets = draw_tickets(rng, sales, ids, until_end)
     removed = _removed_people(rng, population, edits, sales, associates, pre, tickets)
-    return {
+    frames = {
         "pessoas": pessoas_versions(population, profile, edits, removed),
         "pessoas_contatos": contatos_frame(rng, population, edits, removed, until_end),
         "unidades": unidades_frame(rng, units, dev, unit_outcome(units, res), until_end),
         "reservas": reservas_frame(rng, sales),
-        "reservas_condicoes": condicoes_frame(rng, flows, res.idreserva, res.at, ids),
+        "reservas_condicoes": condicoes_frame(
+            rng, flows, res.idreserva, res.at, ids, readable=planted.reservations
+        ),
         "reservas_associados": associados_frame(sales, associates),
         "vendas": vendas_frame(sales),
         "distratos": distratos_frame(rng, sales, until_end),
@@ -118,6 +144,7 @@ def block_frames(
         ),
         "cessoes": cessoes_frame(sales),
     }
+    return frames, planted
 
 
 def _removed_people(

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from ingestion.alcadas.rules import load_rules
 from ingestion.demo.brokers import broker_count
 from ingestion.demo.clock import SAO_PAULO, epoch_of_local, local_month
 from ingestion.demo.cpf import CpfSequence
@@ -31,6 +32,7 @@ from ingestion.demo.events import event_frame
 from ingestion.demo.people import EVENTS_START, Population
 from ingestion.demo.sandbox_files import SandboxFiles
 from ingestion.demo.timeline import simulate
+from ingestion.settings import Settings
 
 BLOCK_SIZE = 25_000  # people per block (memory ~0.6 GB)
 EVENTS_FILE_PATTERN = "eventos-*.jsonl"
@@ -41,7 +43,7 @@ DISPATCHES_FOLDER = "pesquisas"  # under landing_dir
 # the last call stopped, so streams added at the end leave the earlier ones (and their output)
 # as they were.
 _PEOPLE_STREAM, _DEFECTS_STREAM, _CRM_STREAM, _CRM_DEFECTS_STREAM = range(4)
-_DISPATCH_STREAM, _DISPATCH_DEFECTS_STREAM = range(4, 6)
+_DISPATCH_STREAM, _DISPATCH_DEFECTS_STREAM, _ALCADA_STREAM = range(4, 7)
 # Streams of the whole generation.
 _CPF_STREAM, _WORLD_STREAM, _SHARED_STREAM, _SHARED_DEFECTS_STREAM = range(4)
 
@@ -51,7 +53,10 @@ class DemoSummary:
     """What was written, with the injected defects, so that a load can be reconciled:
     event_lines = events_loadable + quarantined + duplicates (blank lines are not records), per
     CRM object, crm_rows = rows to load (versions included) + crm_defects, and for the survey
-    dispatch log, dispatch_lines = dispatches_loadable + sum(dispatch_defects.values())."""
+    dispatch log, dispatch_lines = dispatches_loadable + sum(dispatch_defects.values()).
+    alcada_exact and alcada_short count the payment flows planted on the alçada rules
+    (ingestion/demo/alcadas.py): exactly on a limit with every cycle met, and short by R$ 0,01 to
+    R$ 100,00 at one cycle."""
 
     people: int
     until: date
@@ -68,6 +73,8 @@ class DemoSummary:
     dispatches_loadable: int = 0  # valid, one per idenvio: what a load keeps
     dispatch_files: int = 0
     dispatch_defects: dict[str, int] = field(default_factory=dict)  # by reason; 'duplicate'
+    alcada_exact: int = 0
+    alcada_short: int = 0
 
     @property
     def duplicates(self) -> int:
@@ -94,10 +101,13 @@ def generate_demo_data(
     until: date | None = None,
     defects: bool = True,
     progress: Callable[[str], None] | None = None,
+    alcada_rules: Path | None = None,
 ) -> DemoSummary:
     """Writes portal event files under landing_dir/portal, the CRM sandbox dataset in crm_dir
     (`<table>.jsonl` per CRM object; in the app, Settings().crm_sandbox_dir) and the survey
     dispatch log under landing_dir/pesquisas (envios-YYYY-MM.jsonl, by São Paulo month).
+    Some payment flows are planted on the alçada rules of alcada_rules (default: the
+    Settings().alcada_rules_file); an invalid rules file raises RulesError.
 
     Replaces the generator's own earlier output (every portal/eventos-*.jsonl, every
     pesquisas/envios-*.jsonl and every object file); nothing else in landing_dir or crm_dir is
@@ -108,6 +118,7 @@ def generate_demo_data(
     if until < EVENTS_START:
         raise ValueError(f"until must be on or after {EVENTS_START:%Y-%m-%d}, got {until}")
     report = progress or (lambda _message: None)
+    rules = load_rules(alcada_rules or Settings().alcada_rules_file)
 
     portal_dir = Path(landing_dir) / "portal"
     _clear_previous(portal_dir, EVENTS_FILE_PATTERN)
@@ -119,7 +130,7 @@ def generate_demo_data(
     generation = [np.random.default_rng(s) for s in root.spawn(4)]
     cpfs = CpfSequence(generation[_CPF_STREAM], people + broker_count(people))
     until_end = _end_of(until)
-    world = CrmWorld.draw(generation[_WORLD_STREAM], people, cpfs, until, until_end)
+    world = CrmWorld.draw(generation[_WORLD_STREAM], people, cpfs, until, until_end, rules)
     shared_defects = generation[_SHARED_DEFECTS_STREAM] if defects else None
     shared = world.shared_frames(generation[_SHARED_STREAM], people)
     for table, frame in shared.items():
@@ -130,7 +141,7 @@ def generate_demo_data(
     for block_start in range(0, people, BLOCK_SIZE):
         block_size = min(BLOCK_SIZE, people - block_start)
         block_seed = np.random.SeedSequence([seed, until.toordinal(), people, block_start])
-        streams = [np.random.default_rng(s) for s in block_seed.spawn(6)]
+        streams = [np.random.default_rng(s) for s in block_seed.spawn(7)]
         rng = streams[_PEOPLE_STREAM]
         population = Population.draw(rng, block_start, block_size, cpfs, until)
         activity = simulate(rng, population, until)
@@ -149,7 +160,16 @@ def generate_demo_data(
         totals.months.update(_append_by_month(portal_dir, lines, month_file_name))
 
         crm_defects = streams[_CRM_DEFECTS_STREAM] if defects else None
-        frames = block_frames(streams[_CRM_STREAM], world, population, activity, block_start)
+        frames, planted = block_frames(
+            streams[_CRM_STREAM],
+            world,
+            population,
+            activity,
+            block_start,
+            streams[_ALCADA_STREAM],
+        )
+        totals.alcada_exact += len(planted.exact)
+        totals.alcada_short += len(planted.short)
         for table, frame in frames.items():
             sandbox.append(table, frame, crm_defects)
 
@@ -179,6 +199,8 @@ def generate_demo_data(
         dispatches_loadable=dispatch_log.loadable,
         dispatch_files=len(totals.dispatch_months),
         dispatch_defects=dict(dispatch_log.defects) if defects else {},
+        alcada_exact=totals.alcada_exact,
+        alcada_short=totals.alcada_short,
     )
 
 
@@ -188,6 +210,8 @@ class _Totals:
     blank_lines: int = 0
     completed_updates: int = 0
     change_entries: int = 0
+    alcada_exact: int = 0
+    alcada_short: int = 0
     months: set[int] = field(default_factory=set)
     dispatch_months: set[int] = field(default_factory=set)
     defects: dict[str, int] = field(default_factory=dict)

@@ -5,7 +5,8 @@ date (DESIGN.md, "Alçadas"). Every series but one is drawn as a share of the co
 whole reais per installment (sometimes with centavos); the remaining single payment (the bank
 financing, or the keys payment when the client pays the developer directly) takes what is left, so
 the flow sums exactly to the contract value. A few flows do not (a typo in one installment), a
-few carry a series name the warehouse does not know, and very rarely a value is text.
+few carry a series name the warehouse does not know (at least one a block), and very rarely a
+value is text. Some flows are then planted on the alçada rules (alcadas.py).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ INTERMEDIATE = (SINAL, BIMESTRAL, TRIMESTRAL, SEMESTRAL, ANUAL)
 UNKNOWN_SERIES = ["Intermediária", "Permuta"]
 FINANCED = 0.65
 MISMATCH = 0.03  # flows that do not sum to the contract value
-UNKNOWN_NAME = 0.01
+UNKNOWN_NAME = 0.01  # of the flows with an intermediate series; at least one per block
 TEXT_VALUE = 1 / 1000  # series rows whose valor is text ("a combinar"); at least one per block
 PERIOD_MONTHS = {BIMESTRAL: 2, TRIMESTRAL: 3, SEMESTRAL: 6, ANUAL: 12}
 
@@ -107,6 +108,9 @@ def draw_flows(
     renamed = (rng.random(r) < UNKNOWN_NAME) & has_intermediate.any(axis=1)
     which = np.array(INTERMEDIATE)[np.argmax(has_intermediate, axis=1)]
     names[renamed, which[renamed]] = len(SERIES) + rng.integers(0, 2, int(renamed.sum()))
+    if not renamed.any() and has_intermediate.any():  # no draw: the other draws stay as they are
+        first = np.argmax(has_intermediate.any(axis=1))
+        names[first, which[first]] = len(SERIES)
 
     due_day = rng.choice([5, 10, 15, 20, 25], size=r)
     first_due = np.empty((r, len(SERIES)), dtype=np.int64)
@@ -128,8 +132,10 @@ def condicoes_frame(
     idreserva: np.ndarray,
     reserved_at: np.ndarray,
     ids: IdCounters,
+    readable: np.ndarray | None = None,
 ) -> pl.DataFrame:
-    """One row per series of each reservation, dated by the reservation's creation."""
+    """One row per series of each reservation, dated by the reservation's creation. No value of
+    the `readable` reservations (positions) is text."""
     reservation, series = np.nonzero(flows.present)
     rows = len(reservation)
     keys_passed = (
@@ -139,7 +145,16 @@ def condicoes_frame(
     text_value = np.zeros(rows, dtype=bool)
     if rows:
         wanted = max(1, int(rows * TEXT_VALUE + 0.5))
-        text_value[rng.choice(rows, size=min(wanted, rows), replace=False)] = True
+        chosen = rng.choice(rows, size=min(wanted, rows), replace=False)
+        if readable is not None and len(readable):
+            # Each choice falling on a readable reservation moves to the next row that may be text.
+            allowed = np.flatnonzero(~np.isin(reservation, readable))
+            chosen = (
+                allowed[np.searchsorted(allowed, chosen) % len(allowed)]
+                if len(allowed)
+                else chosen[:0]
+            )
+        text_value[chosen] = True
     idreservascondicoes = ids.take("idreservascondicoes", rows)
     raw = pl.DataFrame(
         {
