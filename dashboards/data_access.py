@@ -26,6 +26,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,9 @@ from dashboards.formatacao import FUSO_SAO_PAULO, mascarar_campo, mascarar_cpf
 from dashboards.politica import Dado, Pagina
 from dashboards.usuarios import Papel, Usuario
 from ingestion import quality, state
-from ingestion.settings import get_settings
+from ingestion.alcadas.flow import Evaluation, FlowError, Proposal, evaluate, load_proposal
+from ingestion.alcadas.rules import load_rules
+from ingestion.settings import PROJECT_ROOT, get_settings
 from orchestration.lib.publish import current_publication
 
 SEM_PUBLICACAO = "Nenhuma publicação disponível ainda: rode `alicerce run`."
@@ -742,6 +745,291 @@ def _inteiro_ou_nulo(valor: Any) -> int | None:
 
 def _texto_ou_nulo(valor: Any) -> str | None:
     return None if valor is None or pd.isna(valor) else str(valor)
+
+
+# --- Alçadas ------------------------------------------------------------------------------------
+
+# The statuses of marts.alcadas_aprovacao that judge a reservation by its cycles (the others:
+# 'sem_regra', 'regra_inaplicavel').
+STATUS_JULGADOS = ("aprovado", "requer_alcada_superior")
+
+# The reservations a list of the "Alçadas" page shows at most (newest sale first).
+LIMITE_RESERVAS_ALCADA = 1000
+
+# The worked example the what-if form starts from (docs/alcadas).
+EXEMPLO_DE_FLUXO = PROJECT_ROOT / "docs" / "alcadas" / "fluxo_exemplo.yml"
+
+_COLUNAS_ALCADAS = [
+    "idreserva", "idempreendimento", "empreendimento", "idtabela", "nometabela", "idcliente",
+    "cliente", "idcorretor", "idimobiliaria", "situacao", "data_venda", "data_entrega_chaves",
+    "valor_contrato", "regra", "regra_vigencia", "status", "motivo", "ciclos_total",
+    "ciclos_atendidos", "primeiro_ciclo_falho", "primeiro_ciclo_falho_nome",
+    "falta_primeiro_ciclo", "maior_falta", "total_fluxo", "fluxo_difere_do_contrato",
+    "series_desconhecidas", "series_ilegiveis",
+]  # fmt: skip
+_DINHEIRO_ALCADAS = ("valor_contrato", "falta_primeiro_ciclo", "maior_falta", "total_fluxo")
+_INTEIROS_ALCADAS = (
+    "idreserva", "idempreendimento", "idtabela", "idcliente", "idcorretor", "idimobiliaria",
+    "ciclos_total", "ciclos_atendidos", "primeiro_ciclo_falho", "series_ilegiveis",
+)  # fmt: skip
+_COLUNAS_CICLOS = [
+    "ciclo", "ciclo_nome", "ancora", "meses", "fim_mes", "percentual_exigido_bp",
+    "percentual_atingido_bp", "valor_exigido", "valor_atingido", "falta", "atendido",
+]  # fmt: skip
+_DINHEIRO_CICLOS = ("valor_exigido", "valor_atingido", "falta")
+
+
+@dataclass(frozen=True)
+class Simulacao:
+    """A what-if proposal judged by the alçada rules (ingestion/alcadas/flow.py)."""
+
+    avaliacao: Evaluation
+    ciclos: pd.DataFrame  # the columns of `ciclos_alcada`
+
+
+def alcadas_publicadas(usuario: Usuario) -> bool:
+    """Whether the current publication has `marts.alcadas_aprovacao` and `marts.alcadas_ciclos`
+    (older ones do not)."""
+    _exigir(usuario, Pagina.ALCADAS)
+    return _tabela_publicada("alcadas_aprovacao") and _tabela_publicada("alcadas_ciclos")
+
+
+def aprovacao_alcadas(usuario: Usuario, inicio: date, fim: date) -> pd.DataFrame:
+    """The user's reservations sold in `inicio`..`fim` (data_venda, inclusive) per empreendimento
+    and price table, by their names.
+
+    Columns idempreendimento, empreendimento, idtabela, nometabela, reservas (all of them),
+    julgadas (aprovado + requer_alcada_superior), aprovadas, requer_alcada_superior, sem_regra,
+    regra_inaplicavel; the counts are integers.
+    """
+    onde, params = _filtro_alcadas(usuario, inicio, fim)
+    linhas = _consultar(
+        f"""
+        select idempreendimento, max(empreendimento) as empreendimento,
+               idtabela, max(nometabela) as nometabela,
+               count(*) as reservas,
+               count(*) filter (where status in ('aprovado', 'requer_alcada_superior'))
+                   as julgadas,
+               count(*) filter (where status = 'aprovado') as aprovadas,
+               count(*) filter (where status = 'requer_alcada_superior')
+                   as requer_alcada_superior,
+               count(*) filter (where status = 'sem_regra') as sem_regra,
+               count(*) filter (where status = 'regra_inaplicavel') as regra_inaplicavel
+        from marts.alcadas_aprovacao
+        where {onde}
+        group by idempreendimento, idtabela
+        order by max(empreendimento) nulls last, idempreendimento nulls last,
+                 max(nometabela) nulls last, idtabela nulls last
+        """,
+        params,
+    )
+    for coluna in ("idempreendimento", "idtabela"):
+        linhas[coluna] = pd.to_numeric(linhas[coluna]).astype("Int64")
+    for coluna in (
+        "reservas", "julgadas", "aprovadas", "requer_alcada_superior", "sem_regra",
+        "regra_inaplicavel",
+    ):  # fmt: skip
+        linhas[coluna] = pd.to_numeric(linhas[coluna]).astype("int64")
+    return linhas
+
+
+def reservas_alcada(
+    usuario: Usuario,
+    inicio: date,
+    fim: date,
+    status: Sequence[str] | None = None,
+    limite: int | None = None,
+) -> pd.DataFrame:
+    """The user's reservations sold in `inicio`..`fim` (data_venda, inclusive) whose status is
+    one of `status` (empty or None: any), newest sale first, at most `limite`.
+
+    Every column of marts.alcadas_aprovacao: money as Decimal (None when NULL), IDs and counts
+    as nullable integers, dates as `date` (None when NULL).
+    """
+    onde, params = _filtro_alcadas(usuario, inicio, fim, status)
+    sql = f"""
+        select {_SELECAO_ALCADAS}
+        from marts.alcadas_aprovacao
+        where {onde}
+        order by data_venda desc, idreserva desc
+    """
+    if limite is not None:
+        sql += " limit ?"
+        params.append(max(int(limite), 0))
+    return _reservas_alcada(_consultar(sql, params))
+
+
+def reserva_alcada(usuario: Usuario, idreserva: int) -> dict[str, Any] | None:
+    """One reservation of marts.alcadas_aprovacao (its columns, typed as in `reservas_alcada`),
+    or None when it is not among the user's reservations."""
+    _exigir(usuario, Pagina.ALCADAS)
+    if not 0 <= idreserva <= _MAIOR_BIGINT or not alcadas_publicadas(usuario):
+        return None
+    escopo, params = _escopo_reservas(usuario)
+    linhas = _reservas_alcada(
+        _consultar(
+            f"""
+            select {_SELECAO_ALCADAS}
+            from marts.alcadas_aprovacao
+            where ({escopo}) and idreserva = ?
+            """,
+            [*params, idreserva],
+        )
+    )
+    if linhas.empty:
+        return None
+    return {coluna: _valor_python(valor) for coluna, valor in linhas.iloc[0].items()}
+
+
+def ciclos_alcada(usuario: Usuario, idreserva: int) -> pd.DataFrame:
+    """The cycles of one of the user's reservations (marts.alcadas_ciclos), by number; empty
+    when it was not judged or is not theirs.
+
+    Columns ciclo, ciclo_nome, ancora, meses, fim_mes (date), percentual_exigido_bp,
+    percentual_atingido_bp, valor_exigido, valor_atingido, falta (Decimal), atendido (bool).
+    """
+    _exigir(usuario, Pagina.ALCADAS)
+    if not 0 <= idreserva <= _MAIOR_BIGINT or not alcadas_publicadas(usuario):
+        return pd.DataFrame(columns=_COLUNAS_CICLOS)
+    escopo, params = _escopo_reservas(usuario)
+    selecao = ", ".join(
+        f"{coluna}::varchar as {coluna}" if coluna in _DINHEIRO_CICLOS else coluna
+        for coluna in _COLUNAS_CICLOS
+    )
+    linhas = _consultar(
+        f"""
+        select {selecao}
+        from marts.alcadas_ciclos
+        where idreserva = ?
+          and idreserva in (select idreserva from marts.alcadas_aprovacao where {escopo})
+        order by ciclo
+        """,
+        [idreserva, *params],
+    )
+    for coluna in ("ciclo", "meses", "percentual_exigido_bp", "percentual_atingido_bp"):
+        linhas[coluna] = pd.to_numeric(linhas[coluna]).astype("Int64")
+    linhas["fim_mes"] = [_dia_ou_none(valor) for valor in linhas["fim_mes"]]
+    for coluna in _DINHEIRO_CICLOS:
+        linhas[coluna] = [_decimal_ou_none(valor) for valor in linhas[coluna]]
+    linhas["atendido"] = [None if _nulo(valor) else bool(valor) for valor in linhas["atendido"]]
+    return linhas
+
+
+def proposta_exemplo() -> Proposal | None:
+    """The worked example of docs/alcadas/fluxo_exemplo.yml; None when it cannot be read."""
+    try:
+        return load_proposal(EXEMPLO_DE_FLUXO)
+    except FlowError:
+        return None
+
+
+def simular_alcada(usuario: Usuario, proposta: Proposal) -> Simulacao:
+    """Judge one proposal by the alçada rules in force (ALICERCE_ALCADA_RULES_FILE), with the
+    one implementation the command line uses (ingestion/alcadas/flow.py).
+
+    The cycles come in the columns of `ciclos_alcada`, the anchor and months of each cycle's end
+    taken from the rule that judged it. Raises RulesError when the rules file is invalid.
+    """
+    _exigir(usuario, Pagina.ALCADAS)
+    regras = load_rules(get_settings().alcada_rules_file)
+    avaliacao = evaluate(regras, proposta)
+    regra = next((r for r in regras.regras if r.nome == avaliacao.regra), None)
+    fins = [ciclo.fim for ciclo in regra.ciclos] if regra is not None else []
+    ciclos = pd.DataFrame(
+        [
+            {
+                "ciclo": resultado.ciclo,
+                "ciclo_nome": resultado.nome,
+                "ancora": fins[resultado.ciclo - 1].apos,
+                "meses": fins[resultado.ciclo - 1].meses,
+                "fim_mes": resultado.fim_mes,
+                "percentual_exigido_bp": resultado.percentual_exigido_bp,
+                "percentual_atingido_bp": resultado.percentual_atingido_bp,
+                "valor_exigido": resultado.valor_exigido,
+                "valor_atingido": resultado.valor_atingido,
+                "falta": resultado.falta,
+                "atendido": resultado.atendido,
+            }
+            for resultado in avaliacao.ciclos
+        ],
+        columns=_COLUNAS_CICLOS,
+    )
+    return Simulacao(avaliacao=avaliacao, ciclos=ciclos)
+
+
+# Money is read as text and turned into Decimal: DuckDB gives DECIMAL columns to pandas as floats.
+_SELECAO_ALCADAS = ", ".join(
+    f"{coluna}::varchar as {coluna}" if coluna in _DINHEIRO_ALCADAS else coluna
+    for coluna in _COLUNAS_ALCADAS
+)
+
+
+def _filtro_alcadas(
+    usuario: Usuario, inicio: date, fim: date, status: Sequence[str] | None = None
+) -> tuple[str, list[Any]]:
+    """The WHERE clause over marts.alcadas_aprovacao (row scope first) and its parameters."""
+    _exigir(usuario, Pagina.ALCADAS)
+    escopo, params = _escopo_reservas(usuario)
+    condicoes = [escopo, "data_venda between ? and ?"]
+    params += [inicio, fim]
+    if status:
+        condicoes.append("list_contains(?::varchar[], status)")
+        params.append(sorted(set(status)))
+    return " and ".join(f"({condicao})" for condicao in condicoes), params
+
+
+def _escopo_reservas(usuario: Usuario) -> tuple[str, list[Any]]:
+    """The user's row scope over a table of reservations with `idcorretor` and `idimobiliaria`:
+    a corretor sees the reservations they are the broker of, an imobiliária those of its
+    brokerage; the gestor every one; anyone else none."""
+    if usuario.papel == Papel.GESTOR:
+        return "true", []
+    if usuario.papel == Papel.CORRETOR and usuario.idcorretor is not None:
+        return "idcorretor = ?", [usuario.idcorretor]
+    if usuario.papel == Papel.IMOBILIARIA and usuario.idimobiliaria is not None:
+        return "idimobiliaria = ?", [usuario.idimobiliaria]
+    return "false", []
+
+
+def _reservas_alcada(linhas: pd.DataFrame) -> pd.DataFrame:
+    """The columns of marts.alcadas_aprovacao typed for the page (see `reservas_alcada`)."""
+    for coluna in _INTEIROS_ALCADAS:
+        linhas[coluna] = pd.to_numeric(linhas[coluna]).astype("Int64")
+    for coluna in ("data_venda", "data_entrega_chaves", "regra_vigencia"):
+        linhas[coluna] = pd.Series(
+            [_dia_ou_none(valor) for valor in linhas[coluna]], index=linhas.index, dtype=object
+        )
+    for coluna in _DINHEIRO_ALCADAS:
+        linhas[coluna] = pd.Series(
+            [_decimal_ou_none(valor) for valor in linhas[coluna]], index=linhas.index, dtype=object
+        )
+    linhas["fluxo_difere_do_contrato"] = pd.Series(
+        [None if _nulo(valor) else bool(valor) for valor in linhas["fluxo_difere_do_contrato"]],
+        index=linhas.index,
+        dtype=object,
+    )
+    return linhas
+
+
+def _valor_python(valor: Any) -> Any:
+    """A cell as a plain Python value: None for NULL, int for integers (numpy's included)."""
+    if _nulo(valor):
+        return None
+    if isinstance(valor, bool | str | Decimal | date):
+        return valor
+    if pd.api.types.is_integer(valor):
+        return int(valor)
+    if pd.api.types.is_bool(valor):
+        return bool(valor)
+    return valor
+
+
+def _decimal_ou_none(valor: Any) -> Decimal | None:
+    return None if _nulo(valor) else Decimal(str(valor))
+
+
+def _nulo(valor: Any) -> bool:
+    return valor is None or (not isinstance(valor, str | Decimal) and bool(pd.isna(valor)))
 
 
 # --- Qualidade dos dados -------------------------------------------------------------------------

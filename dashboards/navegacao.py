@@ -18,6 +18,7 @@ import streamlit as st
 
 from dashboards import data_access
 from dashboards.paginas import (
+    alcadas,
     alteracoes_cadastrais,
     auditoria,
     pesquisas,
@@ -35,6 +36,8 @@ _SECOES = {
     # "Registro do CRM" is listed too (it has inputs for a type and an ID); the links of
     # "Pesquisas" open it by URL: registro?tipo=<tipo_registro>&id=<ID>.
     "Relacionamento": [(Pagina.PESQUISAS, pesquisas), (Pagina.REGISTRO, registro)],
+    # "Alçadas" opens one reservation's cycles by URL too: alcadas?idreserva=<ID>.
+    "Vendas": [(Pagina.ALCADAS, alcadas)],
     "Operação": [
         (Pagina.QUALIDADE_DOS_DADOS, qualidade_dados),
         (Pagina.AUDITORIA, auditoria),

@@ -20,6 +20,7 @@ class Pagina(StrEnum):
     REENGAJAMENTO = "reengajamento"
     PESQUISAS = "pesquisas"
     REGISTRO = "registro"
+    ALCADAS = "alcadas"
 
 
 class Dado(StrEnum):
@@ -40,10 +41,15 @@ PAGINAS: dict[Papel, frozenset[Pagina]] = {
         {Pagina.ALTERACOES_CADASTRAIS, Pagina.QUALIDADE_DOS_DADOS, Pagina.REENGAJAMENTO}
     ),
     # Brokers and brokerages see the survey dispatches and CRM records of their own clients only
-    # (row scope); the analista's and compliance's pages are listed in DESIGN.md, and survey
-    # protocols are not among them.
-    Papel.IMOBILIARIA: frozenset({Pagina.ALTERACOES_CADASTRAIS, Pagina.PESQUISAS, Pagina.REGISTRO}),
-    Papel.CORRETOR: frozenset({Pagina.ALTERACOES_CADASTRAIS, Pagina.PESQUISAS, Pagina.REGISTRO}),
+    # (row scope), and the alçadas of their own reservations (the reservation's idcorretor /
+    # idimobiliaria); the analista's and compliance's pages are listed in DESIGN.md, and neither
+    # survey protocols nor alçadas are among them.
+    Papel.IMOBILIARIA: frozenset(
+        {Pagina.ALTERACOES_CADASTRAIS, Pagina.PESQUISAS, Pagina.REGISTRO, Pagina.ALCADAS}
+    ),
+    Papel.CORRETOR: frozenset(
+        {Pagina.ALTERACOES_CADASTRAIS, Pagina.PESQUISAS, Pagina.REGISTRO, Pagina.ALCADAS}
+    ),
 }
 
 # Shown as they are, with no reveal needed.

@@ -11,7 +11,8 @@ The rows are chosen so that every filter has something to tell apart (reference 
 The standard publication also carries `marts.quarentena` (QUARENTENA), `publicar(quarentena=None)`
 writes an older publication without it, `marts.carteira_clientes` (CARTEIRA): which broker
 and brokerage see which client, and the survey marts `marts.protocolos_pesquisa` (PROTOCOLOS) and
-`marts.registros_crm` (REGISTROS_CRM), laid out around the same reference date (see PROTOCOLOS).
+`marts.registros_crm` (REGISTROS_CRM), laid out around the same reference date (see PROTOCOLOS),
+and the alçada marts `marts.alcadas_aprovacao` and `marts.alcadas_ciclos` (ALCADAS, see there).
 USUARIOS are the test users, one per role and scope, written to a users file (bcrypt hashes of
 SENHA) that every test's app reads. `EstadoDeTeste` writes the state database (ingested files,
 replays, runs, publications) through ingestion.state, as the pipeline does; `estado_padrao`
@@ -26,6 +27,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import astuple, dataclass, fields
 from datetime import UTC, date, datetime
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -238,6 +240,249 @@ REGISTROS_CRM = [
 ]
 # fmt: on
 
+
+@dataclass(frozen=True)
+class CicloAlcada:
+    """One cycle of a rule: its name, its end (`meses` after the sale or keys month) and the
+    minimum percentage of the contract value, in basis points."""
+
+    nome: str
+    ancora: str  # 'venda' | 'chaves'
+    meses: int
+    percentual_bp: int
+
+
+@dataclass(frozen=True)
+class ReservaAlcada:
+    """One row of marts.alcadas_aprovacao, with its rows of marts.alcadas_ciclos.
+
+    A judged reservation (aprovado, requer_alcada_superior) gives `ciclos` (the rule's) and
+    `atingidos` (the amount due by each cycle's end); the rest of both marts' columns is
+    derived here the way the contract defines it: the required amount rounded up to the
+    centavo, achieved percentages rounded half up, the first cycle not met and the largest
+    shortfall.
+    """
+
+    idreserva: int
+    idempreendimento: int
+    empreendimento: str
+    idtabela: int
+    nometabela: str
+    idcliente: int
+    cliente: str | None
+    idcorretor: int
+    idimobiliaria: int | None
+    data_venda: date
+    valor_contrato: Decimal
+    status: str
+    regra: str | None = None
+    regra_vigencia: date | None = None
+    ciclos: tuple[CicloAlcada, ...] = ()
+    atingidos: tuple[str, ...] = ()
+    data_entrega_chaves: date | None = None
+    motivo: str | None = None
+    situacao: str = "Vendida"
+    total_fluxo: Decimal | None = None  # default: the contract value
+    series_desconhecidas: str | None = None
+    series_ilegiveis: int = 0
+
+    def __post_init__(self) -> None:
+        julgada = self.status in ("aprovado", "requer_alcada_superior")
+        assert julgada == bool(self.atingidos), self.idreserva
+        assert len(self.atingidos) == (len(self.ciclos) if julgada else 0), self.idreserva
+        if julgada:
+            atendidos = all(linha["atendido"] for linha in self.linhas_ciclos())
+            assert atendidos == (self.status == "aprovado"), self.idreserva
+
+    def linhas_ciclos(self) -> list[dict]:
+        """Its rows of marts.alcadas_ciclos (none unless judged)."""
+        linhas = []
+        for numero, (ciclo, atingido) in enumerate(
+            zip(self.ciclos, self.atingidos, strict=False), start=1
+        ):
+            base = self.data_venda if ciclo.ancora == "venda" else self.data_entrega_chaves
+            indice = base.year * 12 + base.month - 1 + ciclo.meses
+            exigido = (self.valor_contrato * ciclo.percentual_bp / 10000).quantize(
+                Decimal("0.01"), rounding=ROUND_CEILING
+            )
+            atingido = Decimal(atingido)
+            linhas.append(
+                {
+                    "idreserva": self.idreserva,
+                    "regra": self.regra,
+                    "ciclo": numero,
+                    "ciclo_nome": ciclo.nome,
+                    "ancora": ciclo.ancora,
+                    "meses": ciclo.meses,
+                    "fim_mes": date(indice // 12, indice % 12 + 1, 1),
+                    "percentual_exigido_bp": ciclo.percentual_bp,
+                    "percentual_atingido_bp": int(
+                        (atingido * 10000 / self.valor_contrato).quantize(
+                            Decimal(1), rounding=ROUND_HALF_UP
+                        )
+                    ),
+                    "valor_exigido": exigido,
+                    "valor_atingido": atingido,
+                    "falta": max(exigido - atingido, Decimal("0.00")),
+                    "atendido": atingido >= exigido,
+                }
+            )
+        return linhas
+
+    def linha_aprovacao(self) -> dict:
+        """Its row of marts.alcadas_aprovacao."""
+        ciclos = self.linhas_ciclos()
+        falho = next((c for c in ciclos if not c["atendido"]), None)
+        total = self.valor_contrato if self.total_fluxo is None else self.total_fluxo
+        return {
+            "idreserva": self.idreserva,
+            "idempreendimento": self.idempreendimento,
+            "empreendimento": self.empreendimento,
+            "idtabela": self.idtabela,
+            "nometabela": self.nometabela,
+            "idcliente": self.idcliente,
+            "cliente": self.cliente,
+            "idcorretor": self.idcorretor,
+            "idimobiliaria": self.idimobiliaria,
+            "situacao": self.situacao,
+            "data_venda": self.data_venda,
+            "data_entrega_chaves": self.data_entrega_chaves,
+            "valor_contrato": self.valor_contrato,
+            "regra": self.regra,
+            "regra_vigencia": self.regra_vigencia,
+            "status": self.status,
+            "motivo": self.motivo,
+            "ciclos_total": len(self.ciclos) if self.regra is not None else None,
+            "ciclos_atendidos": sum(c["atendido"] for c in ciclos) if ciclos else None,
+            "primeiro_ciclo_falho": falho["ciclo"] if falho else None,
+            "primeiro_ciclo_falho_nome": falho["ciclo_nome"] if falho else None,
+            "falta_primeiro_ciclo": falho["falta"] if falho else None,
+            "maior_falta": max(c["falta"] for c in ciclos) if ciclos else None,
+            "total_fluxo": total,
+            "fluxo_difere_do_contrato": total != self.valor_contrato,
+            "series_desconhecidas": self.series_desconhecidas,
+            "series_ilegiveis": self.series_ilegiveis,
+        }
+
+
+# The rules the reservations below were judged by (as in ingestion/alcadas/regras.yml, plus a
+# price table "Tabela 501" in force from 10/11/2026).
+REGRA_E1_2014 = (
+    CicloAlcada("Entrada", "venda", 1, 1000),
+    CicloAlcada("Primeiro ano", "venda", 12, 2000),
+    CicloAlcada("Chaves", "chaves", 0, 3000),
+)
+REGRA_E1_2026 = (
+    CicloAlcada("Entrada", "venda", 1, 1200),
+    CicloAlcada("Seis meses", "venda", 6, 1500),
+    CicloAlcada("Primeiro ano", "venda", 12, 2250),
+    CicloAlcada("Chaves", "chaves", 0, 3200),
+)
+REGRA_T501 = (CicloAlcada("Entrada", "venda", 1, 800), CicloAlcada("Chaves", "chaves", 0, 2000))
+
+_AURORA = {"idempreendimento": 1, "empreendimento": "Residencial Aurora"}
+_TABELA_101 = {"idtabela": 101, "nometabela": "Tabela padrão 2026"}
+_TABELA_103 = {"idtabela": 103, "nometabela": "Tabela 103"}
+_AGUAS = {
+    "idempreendimento": 5, "empreendimento": "Parque das Águas",
+    "idtabela": 501, "nometabela": "Tabela 501",
+}  # fmt: skip
+_E1_2026 = {
+    "regra": "Empreendimento 1 (2026)", "regra_vigencia": date(2026, 1, 1),
+    "ciclos": REGRA_E1_2026, "data_entrega_chaves": date(2028, 6, 15),
+}  # fmt: skip
+_T501 = {
+    "regra": "Tabela 501", "regra_vigencia": date(2026, 11, 10), "ciclos": REGRA_T501,
+    "data_entrega_chaves": date(2027, 12, 10),
+}  # fmt: skip
+_CORRETOR = {101: 1, 102: 1, 201: 2, 301: None}  # broker -> brokerage (CARTEIRA's)
+
+
+def _de(idcorretor: int) -> dict:
+    return {"idcorretor": idcorretor, "idimobiliaria": _CORRETOR[idcorretor]}
+
+
+# Reservations (reference date 20/11/2026; the brokers and clients of CARTEIRA), so that:
+# - mês atual (01/11 to 20/11/2026), per empreendimento and price table:
+#   Residencial Aurora / Tabela padrão 2026: 4101 A, 4102 R, 4103 R, 4104 A, 4110 A (sold on the
+#   reference date): 5 judged, 3 approved, 60,00%;
+#   Residencial Aurora / Tabela 103: 4105 regra_inaplicavel (no keys date): none judged;
+#   Parque das Águas / Tabela 501: 4107 sem_regra (sold before the rule), 4108 A, 4109 R:
+#   2 judged, 1 approved, 50,00% (33,33% if sem_regra counted).
+#   Requer alçada superior: 4109 (19/11, cycle 2 "Chaves", R$ 2.000,00), 4103 (15/11, cycle 1
+#   "Entrada", R$ 1.200,00; largest R$ 3.000,00), 4102 (10/11, cycle 2 "Seis meses",
+#   R$ 4.500,00; largest R$ 9.000,00; flow R$ 480.000,00 of R$ 500.000,00, series "Permuta").
+# - mês anterior (October 2026): 4201 R (cycle 3), 4202 A (31/10).
+# - after the reference date: 4301 R (25/11).
+# - 4401 (15/01/2025): docs/alcadas/fluxo_exemplo.yml, judged by "Empreendimento 1 (2014)".
+# Brokers: 101 4101, 4201, 4401; 102 4102, 4105, 4109, 4110, 4301; 201 4103, 4107, 4108, 4202;
+# 301 4104. Brokerages: 1 = 101 + 102; 2 = 201. João (1001) is broker 101's and 102's client in
+# CARTEIRA, but 4105 is 102's reservation: broker 101 does not see it.
+# fmt: off
+ALCADAS = [
+    ReservaAlcada(4101, **_AURORA, **_TABELA_101, idcliente=1001, cliente="João Conceição",
+                  **_de(101), data_venda=date(2026, 11, 5), valor_contrato=Decimal("400000.00"),
+                  status="aprovado", **_E1_2026,
+                  atingidos=("50000.00", "62000.00", "95000.00", "130000.00")),
+    ReservaAlcada(4102, **_AURORA, **_TABELA_101, idcliente=1002, cliente="Maria Gonçalves",
+                  **_de(102), data_venda=date(2026, 11, 10), valor_contrato=Decimal("500000.00"),
+                  status="requer_alcada_superior", **_E1_2026,
+                  atingidos=("60000.00", "70500.00", "103500.00", "155000.00"),
+                  total_fluxo=Decimal("480000.00"), series_desconhecidas="Permuta"),
+    ReservaAlcada(4103, **_AURORA, **_TABELA_101, idcliente=1003, cliente="Pedro Álvares",
+                  **_de(201), data_venda=date(2026, 11, 15), valor_contrato=Decimal("350000.00"),
+                  status="requer_alcada_superior", **_E1_2026,
+                  atingidos=("40800.00", "52500.00", "75750.00", "112000.00")),
+    ReservaAlcada(4104, **_AURORA, **_TABELA_101, idcliente=1004, cliente=None, **_de(301),
+                  data_venda=date(2026, 11, 18), valor_contrato=Decimal("250000.00"),
+                  status="aprovado", **_E1_2026,
+                  atingidos=("30000.00", "37500.00", "56250.00", "80000.00")),
+    ReservaAlcada(4110, **_AURORA, **_TABELA_101, idcliente=1002, cliente="Maria Gonçalves",
+                  **_de(102), data_venda=date(2026, 11, 20), valor_contrato=Decimal("300000.00"),
+                  status="aprovado", **_E1_2026,
+                  atingidos=("40000.00", "50000.00", "70000.00", "100000.00")),
+    ReservaAlcada(4105, **_AURORA, **_TABELA_103, idcliente=1001, cliente="João Conceição",
+                  **_de(102), data_venda=date(2026, 11, 12), valor_contrato=Decimal("280000.00"),
+                  status="regra_inaplicavel", regra="Tabela 103",
+                  regra_vigencia=date(2014, 1, 1),
+                  ciclos=(CicloAlcada("Entrada", "venda", 0, 500),
+                          CicloAlcada("Chaves", "chaves", 0, 2500)),
+                  motivo="sem data de entrega das chaves", situacao="Reservada"),
+    ReservaAlcada(4107, **_AGUAS, idcliente=1005, cliente="Ana Lúcia", **_de(201),
+                  data_venda=date(2026, 11, 4), valor_contrato=Decimal("200000.00"),
+                  status="sem_regra", data_entrega_chaves=date(2027, 12, 10)),
+    ReservaAlcada(4108, **_AGUAS, idcliente=1003, cliente="Pedro Álvares", **_de(201),
+                  data_venda=date(2026, 11, 12), valor_contrato=Decimal("200000.00"),
+                  status="aprovado", **_T501, atingidos=("20000.00", "40000.00")),
+    ReservaAlcada(4109, **_AGUAS, idcliente=1005, cliente="Ana Lúcia", **_de(102),
+                  data_venda=date(2026, 11, 19), valor_contrato=Decimal("200000.00"),
+                  status="requer_alcada_superior", **_T501, atingidos=("16000.00", "38000.00"),
+                  series_ilegiveis=1),
+    # mês anterior
+    ReservaAlcada(4201, **_AURORA, **_TABELA_101, idcliente=1001, cliente="João Conceição",
+                  **_de(101), data_venda=date(2026, 10, 20), valor_contrato=Decimal("300000.00"),
+                  status="requer_alcada_superior", **_E1_2026,
+                  atingidos=("36000.00", "45000.00", "60000.00", "96000.00")),
+    ReservaAlcada(4202, **_AURORA, **_TABELA_101, idcliente=1003, cliente="Pedro Álvares",
+                  **_de(201), data_venda=date(2026, 10, 31), valor_contrato=Decimal("200000.00"),
+                  status="aprovado", **_E1_2026,
+                  atingidos=("24000.00", "30000.00", "45000.00", "64000.00")),
+    # after the reference date
+    ReservaAlcada(4301, **_AURORA, **_TABELA_101, idcliente=1002, cliente="Maria Gonçalves",
+                  **_de(102), data_venda=date(2026, 11, 25), valor_contrato=Decimal("300000.00"),
+                  status="requer_alcada_superior", **_E1_2026,
+                  atingidos=("30000.00", "45000.00", "67500.00", "96000.00")),
+    # the worked example of docs/alcadas/fluxo_exemplo.yml
+    ReservaAlcada(4401, **_AURORA, **_TABELA_101, idcliente=1001, cliente="João Conceição",
+                  **_de(101), data_venda=date(2025, 1, 15), valor_contrato=Decimal("300000.00"),
+                  status="requer_alcada_superior", regra="Empreendimento 1 (2014)",
+                  regra_vigencia=date(2014, 1, 1), ciclos=REGRA_E1_2014,
+                  data_entrega_chaves=date(2026, 12, 15),
+                  atingidos=("31250.00", "55000.00", "83750.00"),
+                  total_fluxo=Decimal("280000.00")),
+]
+# fmt: on
+
 SENHA = "senha-de-teste"
 USUARIOS = {
     usuario.login: usuario
@@ -429,11 +674,13 @@ class Publicador:
         quarentena: Sequence[Quarentenado] | None = tuple(QUARENTENA),
         protocolos: Sequence[Protocolo] | None = tuple(PROTOCOLOS),
         registros: Sequence[RegistroCrm] | None = tuple(REGISTROS_CRM),
+        alcadas: Sequence[ReservaAlcada] | None = tuple(ALCADAS),
     ) -> Path:
         """Write a publication file, then point CURRENT at it atomically. Returns the file.
 
-        `quarentena=None` (or `protocolos`, `registros`) writes an older publication, without
-        marts.quarentena (or marts.protocolos_pesquisa, marts.registros_crm).
+        `quarentena=None` (or `protocolos`, `registros`, `alcadas`) writes an older publication,
+        without marts.quarentena (or marts.protocolos_pesquisa, marts.registros_crm, the alçada
+        marts).
         """
         return escrever_publicacao(
             self.pasta,
@@ -443,6 +690,7 @@ class Publicador:
             quarentena=quarentena,
             protocolos=protocolos,
             registros=registros,
+            alcadas=alcadas,
         )
 
     def publicar_segunda(self) -> Path:
@@ -461,12 +709,14 @@ def escrever_publicacao(
     carteira: Sequence[tuple] | None = tuple(CARTEIRA),
     protocolos: Sequence[Protocolo] | None = None,
     registros: Sequence[RegistroCrm] | None = None,
+    alcadas: Sequence[ReservaAlcada] | None = None,
 ) -> Path:
     """A publication per the contract in `pasta` (usually <data_dir>/published).
 
-    With `quarentena` (or `carteira`, `protocolos`, `registros`) None the publication has no
-    marts.quarentena (or marts.carteira_clientes, marts.protocolos_pesquisa, marts.registros_crm),
-    like those made before it.
+    With `quarentena` (or `carteira`, `protocolos`, `registros`, `alcadas`) None the publication
+    has no marts.quarentena (or marts.carteira_clientes, marts.protocolos_pesquisa,
+    marts.registros_crm, marts.alcadas_aprovacao and marts.alcadas_ciclos), like those made
+    before it.
     """
     pasta.mkdir(parents=True, exist_ok=True)
     arquivo = pasta / f"alicerce-{publicado_em:%Y%m%dT%H%M%S%f}Z.duckdb"
@@ -522,6 +772,8 @@ def escrever_publicacao(
             _escrever_protocolos(conexao, protocolos)
         if registros is not None:
             _escrever_registros(conexao, registros)
+        if alcadas is not None:
+            _escrever_alcadas(conexao, alcadas)
     temporario = pasta / "CURRENT.tmp"
     temporario.write_text(arquivo.name, encoding="utf-8")
     os.replace(temporario, pasta / "CURRENT")
@@ -564,6 +816,44 @@ def _escrever_registros(conexao, registros: Sequence[RegistroCrm]) -> None:
             f"insert into marts.registros_crm ({colunas}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [astuple(registro) for registro in registros],
         )
+
+
+def _escrever_alcadas(conexao, reservas: Sequence[ReservaAlcada]) -> None:
+    conexao.execute(
+        """
+        create table marts.alcadas_aprovacao (
+            idreserva bigint, idempreendimento bigint, empreendimento varchar, idtabela bigint,
+            nometabela varchar, idcliente bigint, cliente varchar, idcorretor bigint,
+            idimobiliaria bigint, situacao varchar, data_venda date, data_entrega_chaves date,
+            valor_contrato decimal(18, 2), regra varchar, regra_vigencia date, status varchar,
+            motivo varchar, ciclos_total int, ciclos_atendidos int, primeiro_ciclo_falho int,
+            primeiro_ciclo_falho_nome varchar, falta_primeiro_ciclo decimal(18, 2),
+            maior_falta decimal(18, 2), total_fluxo decimal(18, 2),
+            fluxo_difere_do_contrato boolean, series_desconhecidas varchar, series_ilegiveis int
+        )
+        """
+    )
+    conexao.execute(
+        """
+        create table marts.alcadas_ciclos (
+            idreserva bigint, regra varchar, ciclo int, ciclo_nome varchar, ancora varchar,
+            meses int, fim_mes date, percentual_exigido_bp int, percentual_atingido_bp int,
+            valor_exigido decimal(18, 2), valor_atingido decimal(18, 2), falta decimal(18, 2),
+            atendido boolean
+        )
+        """
+    )
+    for tabela, linhas in (
+        ("alcadas_aprovacao", [reserva.linha_aprovacao() for reserva in reservas]),
+        ("alcadas_ciclos", [linha for reserva in reservas for linha in reserva.linhas_ciclos()]),
+    ):
+        if linhas:
+            colunas = list(linhas[0])
+            conexao.executemany(
+                f"insert into marts.{tabela} ({', '.join(colunas)}) "
+                f"values ({', '.join('?' for _ in colunas)})",
+                [list(linha.values()) for linha in linhas],
+            )
 
 
 def _valores(a: Alteracao) -> list[object]:

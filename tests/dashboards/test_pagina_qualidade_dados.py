@@ -222,6 +222,7 @@ def test_papel_sem_acesso_e_recusado(publicacao, estado_padrao, login):
                 "Campanhas | Reengajamento | /reengajamento",
                 "Relacionamento | Pesquisas | /pesquisas",
                 "Relacionamento | Registro do CRM | /registro",
+                "Vendas | Alçadas | /alcadas",
                 "Operação | Qualidade dos dados | /qualidade-dos-dados",
                 "Operação | Auditoria | /auditoria",
             ],
@@ -240,6 +241,7 @@ def test_papel_sem_acesso_e_recusado(publicacao, estado_padrao, login):
                 "Cadastro | Alterações cadastrais | /",
                 "Relacionamento | Pesquisas | /pesquisas",
                 "Relacionamento | Registro do CRM | /registro",
+                "Vendas | Alçadas | /alcadas",
             ],
         ),
         (
@@ -248,6 +250,7 @@ def test_papel_sem_acesso_e_recusado(publicacao, estado_padrao, login):
                 "Cadastro | Alterações cadastrais | /",
                 "Relacionamento | Pesquisas | /pesquisas",
                 "Relacionamento | Registro do CRM | /registro",
+                "Vendas | Alçadas | /alcadas",
             ],
         ),
         ("compliance", ["Cadastro | Alterações cadastrais | /"]),
