@@ -14,6 +14,7 @@ from orchestration.lib.environment import prepare_environment
 from orchestration.lib.pipeline_run import run_pipeline
 from orchestration.lib.publish import current_publication
 from tests.conftest import LOAD_DATE, curated_landing
+from tests.dbt import alcadas_flows
 
 
 @pytest.fixture(scope="session")
@@ -32,6 +33,13 @@ def publications(tmp_path_factory: pytest.TempPathFactory) -> dict:
             staging, settings.crm_sandbox_dir, people=150, seed=3, until=date(2026, 11, 27)
         )
         curated_landing(settings.landing_dir)
+        # Generated alçada cases beside the demo's own reservations (tests/dbt/test_alcadas.py).
+        rules_file = data_dir / "regras_alcadas.yml"
+        rules = alcadas_flows.write_rules(settings.alcada_rules_file, rules_file)
+        patch.setenv("ALICERCE_ALCADA_RULES_FILE", str(rules_file))
+        cases = [alcadas_flows.worked_example(), *alcadas_flows.cases(rules)]
+        alcadas_flows.write_to_sandbox(settings.crm_sandbox_dir, cases)
+        published["alcadas"] = (rules, cases)
         # Portal events and survey dispatches, oldest months first: half in each load.
         files = {
             source: sorted((staging / source).glob("*.jsonl")) for source in ("portal", "pesquisas")
