@@ -70,7 +70,7 @@ class Settings(BaseSettings):
     segments_file: Path = PROJECT_ROOT / "ingestion" / "reengajamento" / "segmentos.yml"
     # Survey triggers: record type, triggering event and window per gatilho (docs/sources.md).
     survey_triggers_file: Path = PROJECT_ROOT / "ingestion" / "surveys" / "gatilhos.yml"
-    # Alçada rules: cycles per empreendimento / price table, series periodicity (docs/sources.md).
+    # Alçada rules: cycles per empreendimento / price table, series periodicity (docs/alcadas.md).
     alcada_rules_file: Path = PROJECT_ROOT / "ingestion" / "alcadas" / "regras.yml"
 
     @cached_property

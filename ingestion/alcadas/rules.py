@@ -1,5 +1,5 @@
 """Alçada rules (parâmetro de fluxo): which payment flows a sale may have without the next alçada's
-approval (DESIGN.md, "Alçadas"; docs/sources.md, "Alçada rules").
+approval (DESIGN.md, "Alçadas"; docs/alcadas.md).
 
 A rule applies to an empreendimento and/or a price table from an effective date and has 1 to 10
 cycles; a cycle ends N months after the sale month or after the keys month and requires a minimum
