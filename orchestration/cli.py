@@ -508,6 +508,38 @@ def _print_evaluation(judged) -> None:
         )
 
 
+@alcadas_app.command("bench")
+def alcadas_bench(
+    reservas: Annotated[int, typer.Option(min=1, help="How many reservations to judge.")],
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(help="Scratch data folder (emptied first); default <data>/bench/alcadas-N."),
+    ] = None,
+) -> None:
+    """Measure the alçada models on N reservations (the demo's, copied under new ids): a dbt
+    build of those models and their data tests, twice."""
+    from orchestration.lib.bench_alcadas import run_alcadas_bench
+
+    folder = (data_dir or get_settings().data_dir / "bench" / f"alcadas-{reservas}").resolve()
+    os.environ["ALICERCE_DATA_DIR"] = str(folder)
+    results = run_alcadas_bench(reservas, folder, _bench_progress)
+    table = Table(title=f"alicerce alcadas bench: {results['reservations']:,} reservations")
+    for column in ("run", "seconds", "reservations/s", "peak MB"):
+        table.add_column(column, justify="left" if column == "run" else "right")
+    for build in results["builds"]:
+        table.add_row(
+            build["label"], f"{build['seconds']:.1f}", f"{build['reservations_per_second']:,}",
+            f"{build['peak_mb']:,}",
+        )  # fmt: skip
+    Console().print(table)
+    console.print(
+        f"{results['series']:,} payment series, {results['cycles']:,} judged cycles; status: "
+        + ", ".join(f"{status} {count:,}" for status, count in results["status"].items())
+    )
+    (folder / "bench-alcadas.json").write_text(json.dumps(results, indent=2))
+    console.print(f"figures saved in {folder / 'bench-alcadas.json'}")
+
+
 @alcadas_app.command("verificar")
 def alcadas_verificar(
     rules: Annotated[
