@@ -61,10 +61,10 @@ def _protocolos(publication: Path) -> list[tuple]:
 def test_todo_envio_da_demo_tem_protocolo_e_cada_origem_aparece(publications):
     linhas = _protocolos(publications["incremental_duckdb"])
     envios_glob = str(publications["data_dir"] / "lake/raw/pesquisas/envios/*/*.parquet")
-    (no_lago,) = duckdb.sql(
+    [(no_lago,)] = duckdb.sql(
         f"select count(distinct idenvio) from read_parquet('{envios_glob}') "
         "where idenvio is not null"
-    ).fetchone()
+    ).fetchall()
     assert no_lago > 100, "too few dispatches on the demo data to prove anything"
     assert len(linhas) == no_lago
     assert all(protocolo and protocolo.strip() for _, protocolo, _, _ in linhas)
