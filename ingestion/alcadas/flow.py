@@ -28,6 +28,7 @@ APROVADO, REQUER_ALCADA, SEM_REGRA, INAPLICAVEL = (
 )
 NO_CONTRACT_VALUE = "sem valor de contrato"
 NO_KEYS_DATE = "sem data de entrega das chaves"
+MAX_INSTALLMENTS = 1200  # a hundred years of monthly installments: a typo beyond it
 
 
 class FlowError(ValueError):
@@ -40,7 +41,7 @@ class SeriesRow(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     serie: Annotated[str, Field(min_length=1)]
-    parcelas: Annotated[int, Field(ge=0)]
+    parcelas: Annotated[int, Field(ge=0, le=MAX_INSTALLMENTS)]
     valor: Annotated[Decimal, Field(ge=0, decimal_places=2)]
     vencimento: date
 

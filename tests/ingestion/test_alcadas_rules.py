@@ -193,3 +193,13 @@ def test_the_what_if_command_refuses_a_bad_rules_file(tmp_path):
     )
     assert refused.returncode == 2
     assert "11 cycles" in refused.stderr
+
+
+def test_a_proposal_with_absurd_installments_is_refused(tmp_path):
+    proposal = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    proposal["series"][1]["parcelas"] = 10**9
+    path = tmp_path / "fluxo.yml"
+    path.write_text(yaml.safe_dump(proposal), encoding="utf-8")
+    refused = _alicerce("alcadas", "check", "--flow", str(path))
+    assert refused.returncode == 2
+    assert "series.1.parcelas" in refused.stderr
