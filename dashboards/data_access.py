@@ -927,21 +927,18 @@ def simular_alcada(usuario: Usuario, proposta: Proposal) -> Simulacao:
     """Judge one proposal by the alçada rules in force (ALICERCE_ALCADA_RULES_FILE), with the
     one implementation the command line uses (ingestion/alcadas/flow.py).
 
-    The cycles come in the columns of `ciclos_alcada`, the anchor and months of each cycle's end
-    taken from the rule that judged it. Raises RulesError when the rules file is invalid.
+    The cycles come in the columns of `ciclos_alcada`. Raises RulesError when the rules file is
+    invalid.
     """
     _exigir(usuario, Pagina.ALCADAS)
-    regras = load_rules(get_settings().alcada_rules_file)
-    avaliacao = evaluate(regras, proposta)
-    regra = next((r for r in regras.regras if r.nome == avaliacao.regra), None)
-    fins = [ciclo.fim for ciclo in regra.ciclos] if regra is not None else []
+    avaliacao = evaluate(load_rules(get_settings().alcada_rules_file), proposta)
     ciclos = pd.DataFrame(
         [
             {
                 "ciclo": resultado.ciclo,
                 "ciclo_nome": resultado.nome,
-                "ancora": fins[resultado.ciclo - 1].apos,
-                "meses": fins[resultado.ciclo - 1].meses,
+                "ancora": resultado.ancora,
+                "meses": resultado.meses,
                 "fim_mes": resultado.fim_mes,
                 "percentual_exigido_bp": resultado.percentual_exigido_bp,
                 "percentual_atingido_bp": resultado.percentual_atingido_bp,

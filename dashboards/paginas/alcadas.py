@@ -743,7 +743,7 @@ def percentual_bp_br(pontos_base: int | None) -> str | None:
     """Basis points (1 = 0,01%) as a percentage with two decimals: 1042 → "10,42%"."""
     if pontos_base is None or pd.isna(pontos_base):
         return None
-    return f"{decimal_br(Decimal(int(pontos_base)).scaleb(-2))}%"
+    return percentual_br(int(pontos_base), 10000)
 
 
 def _avisos(resultado: Resultado) -> None:

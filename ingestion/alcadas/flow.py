@@ -61,6 +61,8 @@ class Proposal(BaseModel):
 class CycleResult:
     ciclo: int
     nome: str
+    ancora: str  # what the end counts from: venda or chaves
+    meses: int  # months after the anchor month
     fim_mes: date  # the end month (its first day)
     percentual_exigido_bp: int
     percentual_atingido_bp: int
@@ -171,6 +173,8 @@ def evaluate(rules: Rules, proposal: Proposal) -> Evaluation:
             CycleResult(
                 ciclo=number,
                 nome=cycle.nome,
+                ancora=cycle.fim.apos,
+                meses=cycle.fim.meses,
                 fim_mes=month_start(end),
                 percentual_exigido_bp=cycle.basis_points,
                 percentual_atingido_bp=basis_points(achieved, contract),
