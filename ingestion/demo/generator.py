@@ -31,6 +31,7 @@ from ingestion.demo.dispatches import (
 from ingestion.demo.events import event_frame
 from ingestion.demo.people import EVENTS_START, Population
 from ingestion.demo.sandbox_files import SandboxFiles
+from ingestion.demo.serasa import SerasaDemoSummary, generate_serasa_demo
 from ingestion.demo.timeline import simulate
 from ingestion.settings import Settings
 
@@ -75,6 +76,7 @@ class DemoSummary:
     dispatch_defects: dict[str, int] = field(default_factory=dict)  # by reason; 'duplicate'
     alcada_exact: int = 0
     alcada_short: int = 0
+    serasa: SerasaDemoSummary | None = None  # credit profiles, query requests, legacy archives
 
     @property
     def duplicates(self) -> int:
@@ -86,7 +88,9 @@ class DemoSummary:
 
     @property
     def files_written(self) -> int:
-        return self.event_files + len(self.crm_rows) + self.dispatch_files
+        serasa = self.serasa
+        serasa_files = 1 + serasa.request_files + serasa.legacy_files if serasa else 0
+        return self.event_files + len(self.crm_rows) + self.dispatch_files + serasa_files
 
 
 def today_in_sao_paulo() -> date:
@@ -105,13 +109,15 @@ def generate_demo_data(
 ) -> DemoSummary:
     """Writes portal event files under landing_dir/portal, the CRM sandbox dataset in crm_dir
     (`<table>.jsonl` per CRM object; in the app, Settings().crm_sandbox_dir) and the survey
-    dispatch log under landing_dir/pesquisas (envios-YYYY-MM.jsonl, by São Paulo month).
+    dispatch log under landing_dir/pesquisas (envios-YYYY-MM.jsonl, by São Paulo month); the
+    Serasa credit profiles beside crm_dir (../serasa/perfis.jsonl), query requests under
+    landing_dir/serasa/solicitacoes and legacy archives under landing_dir/serasa/legado.
     Some payment flows are planted on the alçada rules of alcada_rules (default: the
     Settings().alcada_rules_file); an invalid rules file raises RulesError.
 
     Replaces the generator's own earlier output (every portal/eventos-*.jsonl, every
-    pesquisas/envios-*.jsonl and every object file); nothing else in landing_dir or crm_dir is
-    touched."""
+    pesquisas/envios-*.jsonl, every object file and its Serasa files); nothing else in
+    landing_dir or crm_dir is touched."""
     if people < 1:
         raise ValueError(f"people must be at least 1, got {people}")
     until = until or today_in_sao_paulo()
@@ -182,6 +188,16 @@ def generate_demo_data(
         )
         report(f"pessoas {block_start + block_size}/{people}")
 
+    # Its own stream (10 is no block_start), so the draws above are as they were.
+    serasa_seed = np.random.SeedSequence([seed, until.toordinal(), people, 10])
+    serasa = generate_serasa_demo(
+        np.random.default_rng(serasa_seed),
+        Path(crm_dir),
+        Path(landing_dir),
+        Path(crm_dir).parent / "serasa",
+        until,
+    )
+
     defect_counts = {kind: totals.defects.get(kind, 0) for kind in DEFECT_KINDS} if defects else {}
     return DemoSummary(
         people=people,
@@ -201,6 +217,7 @@ def generate_demo_data(
         dispatch_defects=dict(dispatch_log.defects) if defects else {},
         alcada_exact=totals.alcada_exact,
         alcada_short=totals.alcada_short,
+        serasa=serasa,
     )
 
 

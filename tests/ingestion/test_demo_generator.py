@@ -588,7 +588,11 @@ def test_recent_months_have_plenty_of_changes(portal):
 def test_every_object_file_exists_parses_and_is_counted(demo):
     summary = demo.summary
     assert set(summary.crm_rows) == set(summary.crm_defects) == {o.table for o in OBJECTS}
-    assert summary.files_written == summary.event_files + len(OBJECTS) + summary.dispatch_files
+    serasa = summary.serasa
+    serasa_files = 1 + serasa.request_files + serasa.legacy_files  # profiles, requests, archives
+    assert summary.files_written == (
+        summary.event_files + len(OBJECTS) + summary.dispatch_files + serasa_files
+    )
     for obj in OBJECTS:
         rows = read_object(demo.crm, obj.table)
         assert len(rows) == summary.crm_rows[obj.table] > 0, obj.table
@@ -1030,9 +1034,6 @@ def test_dispatch_accounting_reconciles(demo, dispatch_load):
     assert all(count >= 1 for count in expected.values())
     assert len(dispatch_load.files) == summary.dispatch_files
     assert all(re.fullmatch(r"envios-\d{4}-\d\d\.jsonl", name) for name in dispatch_load.files)
-    assert summary.files_written == (
-        summary.event_files + len(summary.crm_rows) + summary.dispatch_files
-    )
 
 
 def test_conflicts_come_after_their_original(demo, dispatch_load):
