@@ -92,8 +92,10 @@ def ingest_jsonl_files(
     rejected_sql: str,
     load_date: str,
     progress: Callable[[str], None],
+    landing_folder: str | None = None,
 ) -> IngestReport:
-    """Ingest every new *.jsonl file under landing/<source>: each batch's lines judged by `judge`,
+    """Ingest every new *.jsonl file under landing/<landing_folder> (default: the source's
+    name): each batch's lines judged by `judge`,
     the rows `loaded_sql` selects written to the lake, the `rejected_sql` ones to quarantine with
     the line as received."""
 
@@ -125,7 +127,7 @@ def ingest_jsonl_files(
         settings,
         source,
         table,
-        settings.landing_dir / source,
+        settings.landing_dir / (landing_folder or source),
         "*.jsonl",
         raw_schema,
         ingest_batch,

@@ -15,7 +15,12 @@ from ingestion import state
 from ingestion.crm.objects import OBJECTS
 from ingestion.settings import Settings
 
-SOURCES = ("portal/eventos", "pesquisas/envios", *(obj.source_table for obj in OBJECTS))
+SOURCES = (
+    "portal/eventos",
+    "pesquisas/envios",
+    "serasa/solicitacoes",
+    *(obj.source_table for obj in OBJECTS),
+)
 PUBLICATION = "publicacao"
 
 

@@ -38,6 +38,7 @@ from ingestion.quarantine import (
     quarantine_files,
     write_quarantine,
 )
+from ingestion.serasa import requests as serasa_requests
 from ingestion.settings import Settings
 from ingestion.surveys import dispatches
 
@@ -62,6 +63,10 @@ def _judge_portal(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
 
 def _judge_dispatches(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     dispatches.judge(con, settings, "quarantined")
+
+
+def _judge_serasa_requests(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    serasa_requests.judge(con, settings, "quarantined")
 
 
 def _judge_crm_rows(con: duckdb.DuckDBPyConnection, settings: Settings, obj: CrmObject) -> None:
@@ -91,6 +96,13 @@ SOURCES = {
             _judge_dispatches,
             dispatches.loaded_sql,
             dispatches.REJECTED_SQL,
+        ),
+        ReplayableSource(
+            serasa_requests.SOURCE,
+            serasa_requests.TABLE,
+            _judge_serasa_requests,
+            serasa_requests.loaded_sql,
+            serasa_requests.REJECTED_SQL,
         ),
         *(
             ReplayableSource(

@@ -38,6 +38,7 @@ class Settings(BaseSettings):
         "portal/eventos": 26.0,
         "crm/pessoas": 26.0,
         "pesquisas/envios": 26.0,
+        "serasa/solicitacoes": 168.0,  # users ask when they need to: a quiet week is normal
         "publicacao": 26.0,
     }
     # The CRM's data API (CVDW). With no base URL, a local sandbox serves the demo CRM
@@ -72,11 +73,22 @@ class Settings(BaseSettings):
     survey_triggers_file: Path = PROJECT_ROOT / "ingestion" / "surveys" / "gatilhos.yml"
     # Alçada rules: cycles per empreendimento / price table, series periodicity (docs/alcadas.md).
     alcada_rules_file: Path = PROJECT_ROOT / "ingestion" / "alcadas" / "regras.yml"
+    # Serasa: packages, report choices, keys and sharing, guardrails, prices (docs/serasa.md).
+    serasa_config_file: Path = PROJECT_ROOT / "ingestion" / "serasa" / "serasa.yml"
+    # The keys' credentials when not in the environment: YAML {key id: {client_id, client_secret}},
+    # kept outside git.
+    serasa_secrets_file: Path | None = None
+    serasa_backoff_seconds: float = 60.0  # first pause after a 429 without Retry-After (doubles)
 
     @cached_property
     def crm_sandbox_dir(self) -> Path:
         """The demo CRM's rows, served by the local CVDW sandbox (ingestion/crm/sandbox.py)."""
         return self.data_dir / "sandbox" / "crm"
+
+    @cached_property
+    def serasa_sandbox_dir(self) -> Path:
+        """The demo credit profiles, served by the local Serasa sandbox (ingestion/serasa)."""
+        return self.data_dir / "sandbox" / "serasa"
 
     @cached_property
     def landing_dir(self) -> Path:

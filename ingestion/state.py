@@ -91,9 +91,10 @@ class FileCounts:
     duplicates: int
 
 
-def connect(db_path: Path) -> sqlite3.Connection:
+def connect(db_path: Path, shared_by_threads: bool = False) -> sqlite3.Connection:
+    """The state database; `shared_by_threads` when the caller serialises its threads' use."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(db_path, timeout=30)
+    conn = sqlite3.connect(db_path, timeout=30, check_same_thread=not shared_by_threads)
     conn.execute("pragma journal_mode=wal")
     conn.executescript(SCHEMA)
     return conn
