@@ -74,6 +74,7 @@ RAW_SCHEMA = pa.schema(
         ("id_consulta_reutilizada", pa.string()),
         ("resposta", pa.string()),
         ("documento_normalizado", pa.string()),
+        ("content_hash", pa.string()),  # legacy archives: sha256 of the answer (duplicates)
         ("line_no", pa.int64()),  # legacy archives: the answer's first line in its file
         ("source_file", pa.string()),  # legacy archives: the file, under landing/
     ]
@@ -350,6 +351,7 @@ def lake_row(row: dict) -> dict:
         "id_consulta_reutilizada": row["id_consulta_reutilizada"],
         "resposta": row["resposta"],
         "documento_normalizado": _json_object(row["resposta"]),
+        "content_hash": None,
         "line_no": None,
         "source_file": None,
     }

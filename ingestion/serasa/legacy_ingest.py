@@ -27,8 +27,7 @@ from ingestion.settings import Settings
 LANDING_FOLDER = "serasa/legado"
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 _BATCH_SCHEMA = pa.schema(
-    [("file_no", pa.int64()), ("line_no", pa.int64()), ("content_hash", pa.string())]
-    + [(f.name, f.type) for f in RAW_SCHEMA if f.name not in ("line_no", "source_file")]
+    [("file_no", pa.int64())] + [(f.name, f.type) for f in RAW_SCHEMA if f.name != "source_file"]
 )
 
 
