@@ -17,6 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ingestion.settings import PROJECT_ROOT, get_settings
+from orchestration.cli_serasa import serasa_app
 from orchestration.lib.environment import prepare_environment
 from orchestration.lib.load_date import today_in_sao_paulo
 
@@ -569,6 +570,8 @@ def alcadas_verificar(
     Console(width=console.width).print(table)
     console.print(f"rules file {path}: {len(loaded.regras)} rules, {len(loaded.series)} series")
 
+
+app.add_typer(serasa_app, name="serasa")
 
 usuarios_app = typer.Typer(help="Who may log in to the dashboards.", no_args_is_help=True)
 app.add_typer(usuarios_app, name="usuarios")
