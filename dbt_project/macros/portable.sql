@@ -224,3 +224,75 @@
 {% macro spark__div_inteira(numerator, denominator) -%}
     (({{ numerator }}) div ({{ denominator }}))
 {%- endmacro %}
+
+{#- Whether a text holds one valid JSON document (NULL for NULL). -#}
+{% macro json_is_valid(json_text) -%}
+    {{ return(adapter.dispatch('json_is_valid', 'alicerce')(json_text)) }}
+{%- endmacro %}
+
+{% macro default__json_is_valid(json_text) -%}
+    json_valid({{ json_text }})
+{%- endmacro %}
+
+{% macro spark__json_is_valid(json_text) -%}
+    case when {{ json_text }} is not null then get_json_object({{ json_text }}, '$') is not null end
+{%- endmacro %}
+
+{#- The number of elements of the JSON array at a path; NULL when the path is missing or holds
+    something other than an array. -#}
+{% macro json_array_size(json_value, path) -%}
+    {{ return(adapter.dispatch('json_array_size', 'alicerce')(json_value, path)) }}
+{%- endmacro %}
+
+{% macro default__json_array_size(json_value, path) -%}
+    case when json_type({{ json_value }}, '{{ path }}') = 'ARRAY'
+        then cast(json_array_length({{ json_value }}, '{{ path }}') as int) end
+{%- endmacro %}
+
+{% macro spark__json_array_size(json_value, path) -%}
+    json_array_length(get_json_object({{ json_value }}, '{{ path }}'))
+{%- endmacro %}
+
+{#- One row per element of the JSON array at a path, for a select list:
+        <element as JSON text> as <element>, <0-based position> as <position>
+    A missing path, or one that is not an array, gives no row. -#}
+{% macro json_array_elements(json_value, path, element, position) -%}
+    {{ return(adapter.dispatch('json_array_elements', 'alicerce')(json_value, path, element, position)) }}
+{%- endmacro %}
+
+{% macro default__json_array_elements(json_value, path, element, position) -%}
+    cast(unnest(json_extract({{ json_value }}, '{{ path }}[*]')) as varchar) as {{ element }},
+    generate_subscripts(json_extract({{ json_value }}, '{{ path }}[*]'), 1) - 1 as {{ position }}
+{%- endmacro %}
+
+{% macro spark__json_array_elements(json_value, path, element, position) -%}
+    posexplode(from_json(get_json_object({{ json_value }}, '{{ path }}'), 'array<string>'))
+        as ({{ position }}, {{ element }})
+{%- endmacro %}
+
+{#- One row per key of the JSON object at a path, for a select list: <key> as <name>. A missing
+    path, or one that is not an object, gives no row. -#}
+{% macro json_object_key_rows(json_value, path, name) -%}
+    {{ return(adapter.dispatch('json_object_key_rows', 'alicerce')(json_value, path, name)) }}
+{%- endmacro %}
+
+{% macro default__json_object_key_rows(json_value, path, name) -%}
+    unnest(json_keys({{ json_value }}, '{{ path }}')) as {{ name }}
+{%- endmacro %}
+
+{% macro spark__json_object_key_rows(json_value, path, name) -%}
+    explode(json_object_keys(get_json_object({{ json_value }}, '{{ path }}'))) as {{ name }}
+{%- endmacro %}
+
+{#- A JSON array of strings held as text, its elements joined with `separator` in order. -#}
+{% macro json_string_list_join(json_value, separator) -%}
+    {{ return(adapter.dispatch('json_string_list_join', 'alicerce')(json_value, separator)) }}
+{%- endmacro %}
+
+{% macro default__json_string_list_join(json_value, separator) -%}
+    array_to_string(json_extract_string({{ json_value }}, '$[*]'), {{ separator }})
+{%- endmacro %}
+
+{% macro spark__json_string_list_join(json_value, separator) -%}
+    array_join(from_json({{ json_value }}, 'array<string>'), {{ separator }})
+{%- endmacro %}

@@ -9,6 +9,14 @@ pesquisas_envios as (
     select * from {{ ref('stg_quarentena__pesquisas_envios') }}
 ),
 
+serasa_solicitacoes as (
+    select * from {{ ref('stg_quarentena__serasa_solicitacoes') }}
+),
+
+serasa_consultas as (
+    select * from {{ ref('stg_quarentena__serasa_consultas') }}
+),
+
 crm as (
     select * from {{ ref('stg_quarentena__crm') }}
 ),
@@ -17,6 +25,10 @@ registros as (
     select 'portal/eventos' as fonte, * from portal_eventos
     union all
     select 'pesquisas/envios' as fonte, * from pesquisas_envios
+    union all
+    select 'serasa/solicitacoes' as fonte, * from serasa_solicitacoes
+    union all
+    select 'serasa/consultas' as fonte, * from serasa_consultas
     union all
     select * from crm
 ),
