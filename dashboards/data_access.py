@@ -1535,3 +1535,309 @@ def _consultar_publicacao(arquivo: str, sql: str, params: tuple[Any, ...]) -> pd
     # folder) never gets an old answer.
     with duckdb.connect(arquivo, read_only=True) as conexao:
         return conexao.execute(sql, list(params)).df()
+
+
+# --- Serasa ---------------------------------------------------------------------------------------
+
+# The results of marts.serasa_consultas the page lists apart (docs/serasa.md, raw lake's table).
+RESULTADOS_FALHA = ("falha", "invalido", "nao_encontrado")
+RESULTADO_DESCONHECIDO = "desconhecido"
+RESULTADO_RECUSADO = "recusado"
+
+# How `uso_serasa` may group the calls: name -> the mart's columns (never user input).
+AGRUPAMENTOS_SERASA = {
+    "painel": ("painel",),
+    "chave": ("chave",),
+    "relatorio": ("relatorios", "report_name"),
+}
+
+# The calls a list of the "Serasa" page shows at most (newest first); the counts cover them all.
+LIMITE_CONSULTAS_SERASA = 1000
+# The credit summaries a search shows at most (latest query first).
+LIMITE_RESUMOS_SERASA = 200
+
+_COLUNAS_CONSULTAS_SERASA = [
+    "id_consulta", "id_solicitacao", "formato", "painel", "usuario", "idusuario", "chave",
+    "idpessoa", "tipo_pessoa", "relatorios", "report_name", "optional_features", "resultado",
+    "http_status", "cobrada", "latencia_ms", "renovacoes_token", "motivo", "solicitado_em",
+    "consultado_em", "data_consulta", "custo", "preco_conhecido",
+]  # fmt: skip
+_COLUNAS_RESUMO_SERASA = [
+    "idpessoa", "nome", "documento", "score", "faixa_score", "modelo_score", "fonte_score",
+    "score_em", "pefin_quantidade", "pefin_valor", "refin_quantidade", "refin_valor",
+    "protestos_quantidade", "protestos_valor", "cheques_quantidade",
+    "dividas_vencidas_quantidade", "dividas_vencidas_valor", "anotacoes_quantidade",
+    "ultima_consulta_em", "ultima_consulta_formato", "consultas",
+]  # fmt: skip
+_DINHEIRO_RESUMO_SERASA = (
+    "pefin_valor",
+    "refin_valor",
+    "protestos_valor",
+    "dividas_vencidas_valor",
+)
+_INTEIROS_RESUMO_SERASA = (
+    "idpessoa", "score", "pefin_quantidade", "refin_quantidade", "protestos_quantidade",
+    "cheques_quantidade", "dividas_vencidas_quantidade", "anotacoes_quantidade", "consultas",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TotaisSerasa:
+    """The Serasa calls the user may see in a period, counted."""
+
+    consultas: int  # every row of marts.serasa_consultas (refused and reused included)
+    cobradas: int  # cobrada true
+    custo: Decimal  # the sum of `custo` (billed calls; the priced items of each)
+    cobradas_sem_preco: int  # billed with an item that has no price: `custo` is a lower bound
+    reutilizadas: int
+    recusadas: int
+    desconhecidas: int  # billing unknown: resent only by a user's decision
+    falhas: int  # falha, invalido, nao_encontrado
+    renovacoes_token: int
+
+
+def consultas_serasa_publicadas(usuario: Usuario) -> bool:
+    """Whether the current publication has `marts.serasa_consultas` (older ones do not)."""
+    _exigir(usuario, Pagina.SERASA)
+    return _tabela_publicada("serasa_consultas")
+
+
+def resumos_serasa_publicados(usuario: Usuario) -> bool:
+    """Whether the current publication has `marts.serasa_resumo_cliente` (older ones do not)."""
+    _exigir(usuario, Pagina.SERASA)
+    return _tabela_publicada("serasa_resumo_cliente")
+
+
+def totais_serasa(usuario: Usuario, inicio: date, fim: date) -> TotaisSerasa:
+    """The user's Serasa calls of `inicio`..`fim` (data_consulta, São Paulo, inclusive),
+    counted; all zero when the publication has no `marts.serasa_consultas`."""
+    onde, params = _filtro_consultas_serasa(usuario, inicio, fim)
+    if not _tabela_publicada("serasa_consultas"):
+        return TotaisSerasa(0, 0, Decimal("0.00"), 0, 0, 0, 0, 0, 0)
+    linha = _consultar(
+        f"""
+        select count(*) as consultas,
+               count(*) filter (where cobrada) as cobradas,
+               coalesce(sum(custo), 0)::decimal(18, 2)::varchar as custo,
+               count(*) filter (where cobrada and preco_conhecido = false) as cobradas_sem_preco,
+               count(*) filter (where resultado = 'reutilizado') as reutilizadas,
+               count(*) filter (where resultado = 'recusado') as recusadas,
+               count(*) filter (where resultado = 'desconhecido') as desconhecidas,
+               count(*) filter (where list_contains(?::varchar[], resultado)) as falhas,
+               coalesce(sum(renovacoes_token), 0) as renovacoes_token
+        from marts.serasa_consultas
+        where {onde}
+        """,
+        [list(RESULTADOS_FALHA), *params],
+    ).iloc[0]
+    return TotaisSerasa(
+        consultas=int(linha["consultas"]),
+        cobradas=int(linha["cobradas"]),
+        custo=Decimal(str(linha["custo"])),
+        cobradas_sem_preco=int(linha["cobradas_sem_preco"]),
+        reutilizadas=int(linha["reutilizadas"]),
+        recusadas=int(linha["recusadas"]),
+        desconhecidas=int(linha["desconhecidas"]),
+        falhas=int(linha["falhas"]),
+        renovacoes_token=int(linha["renovacoes_token"]),
+    )
+
+
+def uso_serasa(usuario: Usuario, inicio: date, fim: date, por: str) -> pd.DataFrame:
+    """The user's Serasa calls of `inicio`..`fim` grouped `por` one of AGRUPAMENTOS_SERASA
+    ("painel", "chave", "relatorio": relatorios and report_name), most expensive first.
+
+    Columns: the group's (NULL for legacy archives, which have no panel or key), consultas,
+    cobradas, cobradas_sem_preco (billed with an item that has no configured price: custo is
+    then a lower bound), as integers, and custo (Decimal; 0.00 when nothing was billed).
+    Empty when the publication has no `marts.serasa_consultas`.
+    """
+    if por not in AGRUPAMENTOS_SERASA:
+        raise ValueError(f"unknown grouping {por!r}; one of {sorted(AGRUPAMENTOS_SERASA)}")
+    grupo = AGRUPAMENTOS_SERASA[por]
+    colunas = [*grupo, "consultas", "cobradas", "cobradas_sem_preco", "custo"]
+    onde, params = _filtro_consultas_serasa(usuario, inicio, fim)
+    if not _tabela_publicada("serasa_consultas"):
+        return pd.DataFrame(columns=colunas)
+    chaves = ", ".join(grupo)
+    linhas = _consultar(
+        f"""
+        select {chaves}, count(*) as consultas,
+               count(*) filter (where cobrada) as cobradas,
+               count(*) filter (where cobrada and preco_conhecido = false) as cobradas_sem_preco,
+               coalesce(sum(custo), 0)::decimal(18, 2)::varchar as custo
+        from marts.serasa_consultas
+        where {onde}
+        group by {chaves}
+        order by sum(custo) desc nulls last, count(*) desc,
+                 {", ".join(f"{coluna} nulls last" for coluna in grupo)}
+        """,
+        params,
+    )
+    for coluna in ("consultas", "cobradas", "cobradas_sem_preco"):
+        linhas[coluna] = pd.to_numeric(linhas[coluna]).astype("int64")
+    linhas["custo"] = pd.Series(
+        [Decimal(str(valor)) for valor in linhas["custo"]], index=linhas.index, dtype=object
+    )
+    return linhas[colunas]
+
+
+def consultas_serasa(
+    usuario: Usuario,
+    inicio: date,
+    fim: date,
+    resultados: Sequence[str] | None = None,
+    limite: int | None = None,
+) -> pd.DataFrame:
+    """The user's Serasa calls of `inicio`..`fim` whose resultado is one of `resultados` (empty
+    or None: any), newest first, at most `limite`.
+
+    Columns id_consulta, id_solicitacao, formato, painel, usuario, idusuario, chave, idpessoa,
+    tipo_pessoa, relatorios, report_name, optional_features, resultado, http_status, cobrada
+    (None when unknown), latencia_ms, renovacoes_token, motivo, solicitado_em, consultado_em
+    (naive UTC), data_consulta (date), custo (Decimal or None), preco_conhecido. No personal data
+    but the client's ID. Empty when the publication has no `marts.serasa_consultas`.
+    """
+    onde, params = _filtro_consultas_serasa(usuario, inicio, fim)
+    if not _tabela_publicada("serasa_consultas"):
+        return pd.DataFrame(columns=_COLUNAS_CONSULTAS_SERASA)
+    if resultados:
+        onde += " and list_contains(?::varchar[], resultado)"
+        params.append(sorted(set(resultados)))
+    selecao = ", ".join(
+        "custo::varchar as custo" if coluna == "custo" else coluna
+        for coluna in _COLUNAS_CONSULTAS_SERASA
+    )
+    sql = f"""
+        select {selecao}
+        from marts.serasa_consultas
+        where {onde}
+        order by coalesce(solicitado_em, consultado_em) desc nulls last, id_consulta desc
+    """
+    if limite is not None:
+        sql += " limit ?"
+        params.append(max(int(limite), 0))
+    linhas = _consultar(sql, params)
+    for coluna in ("idusuario", "idpessoa", "http_status", "latencia_ms", "renovacoes_token"):
+        linhas[coluna] = pd.to_numeric(linhas[coluna]).astype("Int64")
+    for coluna in ("solicitado_em", "consultado_em"):
+        linhas[coluna] = pd.to_datetime(linhas[coluna])
+    linhas["data_consulta"] = pd.Series(
+        [_dia_ou_none(valor) for valor in linhas["data_consulta"]], index=linhas.index, dtype=object
+    )
+    linhas["custo"] = pd.Series(
+        [_decimal_ou_none(valor) for valor in linhas["custo"]], index=linhas.index, dtype=object
+    )
+    for coluna in ("cobrada", "preco_conhecido"):
+        linhas[coluna] = pd.Series(
+            [None if _nulo(valor) else bool(valor) for valor in linhas[coluna]],
+            index=linhas.index,
+            dtype=object,
+        )
+    return linhas
+
+
+def resumos_credito(
+    usuario: Usuario,
+    busca: str | None = None,
+    revelar: bool = False,
+    limite: int = LIMITE_RESUMOS_SERASA,
+) -> tuple[pd.DataFrame, int]:
+    """The credit summaries (marts.serasa_resumo_cliente) of the user's clients, latest query
+    first, at most `limite`; and how many match in all.
+
+    `busca` is an exact idpessoa when it is all digits, else part of the client's name ignoring
+    accents and case; empty lists every client. Columns idpessoa, nome, documento (the CPF,
+    masked unless the role sees it), score, faixa_score, modelo_score, fonte_score, score_em,
+    the quantity and total value per kind (pefin, refin, protestos, dividas_vencidas; cheques
+    has a quantity only), anotacoes_quantidade, ultima_consulta_em, ultima_consulta_formato,
+    consultas; money as Decimal, timestamps naive UTC. `revelar` unmasks what the role may
+    reveal and records it in the audit (AcessoNegado if the role may reveal nothing).
+    Empty when the publication has no `marts.serasa_resumo_cliente`.
+    """
+    _exigir(usuario, Pagina.SERASA)
+    if revelar and not politica.pode_revelar(usuario):
+        raise AcessoNegado(usuario)
+    if not _tabela_publicada("serasa_resumo_cliente"):
+        return pd.DataFrame(columns=_COLUNAS_RESUMO_SERASA), 0
+    # The row scope applies to the mart itself, before the people are joined.
+    escopo, params = _escopo(usuario)
+    condicoes = ["true"]
+    busca = " ".join((busca or "").split())
+    if busca.isascii() and busca.isdigit():
+        condicoes.append("resumo.idpessoa = try_cast(? as bigint)")
+        params.append(busca)
+    elif busca:
+        condicoes.append("contains(strip_accents(lower(resumo.nome)), strip_accents(lower(?)))")
+        params.append(busca)
+    selecao = ", ".join(
+        f"resumo.{coluna}::varchar as {coluna}" if coluna in _DINHEIRO_RESUMO_SERASA
+        else f"resumo.{coluna} as {coluna}"
+        for coluna in _COLUNAS_RESUMO_SERASA
+    )  # fmt: skip
+    linhas = _consultar(
+        f"""
+        select {selecao}, count(*) over () as encontrados
+        from (select * from marts.serasa_resumo_cliente where {escopo}) as resumo
+        where {" and ".join(f"({condicao})" for condicao in condicoes)}
+        order by resumo.ultima_consulta_em desc nulls last, resumo.idpessoa
+        limit ?
+        """,
+        [*params, max(int(limite), 0)],
+    )
+    encontrados = int(linhas.at[0, "encontrados"]) if not linhas.empty else 0
+    linhas = linhas.drop(columns="encontrados")
+    for coluna in _INTEIROS_RESUMO_SERASA:
+        linhas[coluna] = pd.to_numeric(linhas[coluna]).astype("Int64")
+    for coluna in _DINHEIRO_RESUMO_SERASA:
+        linhas[coluna] = pd.Series(
+            [_decimal_ou_none(valor) for valor in linhas[coluna]], index=linhas.index, dtype=object
+        )
+    for coluna in ("score_em", "ultima_consulta_em"):
+        linhas[coluna] = pd.to_datetime(linhas[coluna])
+    if revelar:
+        _auditar_revelacao(
+            usuario, Pagina.SERASA, filtros_serasa(busca, sem_mascara=True), len(linhas)
+        )
+    if Dado.DOCUMENTO not in politica.visiveis(usuario, revelar):
+        linhas["documento"] = linhas["documento"].map(
+            lambda documento: None if pd.isna(documento) else mascarar_cpf(documento)
+        )
+    return linhas, encontrados
+
+
+def filtros_serasa(busca: str | None, sem_mascara: bool) -> dict[str, Any]:
+    """The filters an audit row of the "Serasa" page records (the search, trimmed)."""
+    return {"busca": " ".join((busca or "").split()), "sem_mascara": sem_mascara}
+
+
+def _filtro_consultas_serasa(usuario: Usuario, inicio: date, fim: date) -> tuple[str, list[Any]]:
+    """The WHERE clause over marts.serasa_consultas (row scope first) and its parameters."""
+    _exigir(usuario, Pagina.SERASA)
+    escopo, params = _escopo_consultas_serasa(usuario)
+    return f"({escopo}) and (data_consulta between ? and ?)", [*params, inicio, fim]
+
+
+def _escopo_consultas_serasa(usuario: Usuario) -> tuple[str, list[Any]]:
+    """The user's row scope over marts.serasa_consultas, by who asked, not by client.
+
+    A corretor sees the calls made in their own corretor panel (idusuario = their CRM id); an
+    imobiliária those of its own panel and of the corretor panels of its brokers (the brokers
+    `marts.carteira_clientes` gives it, as for its clients: a publication without that mart
+    shows it its own panel's only); the gestor every one (legacy archives included); anyone
+    else none.
+    """
+    if usuario.papel == Papel.GESTOR:
+        return "true", []
+    if usuario.papel == Papel.CORRETOR and usuario.idcorretor is not None:
+        return "painel = 'corretor' and idusuario = ?", [usuario.idcorretor]
+    if usuario.papel == Papel.IMOBILIARIA and usuario.idimobiliaria is not None:
+        proprio = "painel = 'imobiliaria' and idusuario = ?"
+        if not _tabela_publicada("carteira_clientes"):
+            return proprio, [usuario.idimobiliaria]
+        corretores = (
+            "painel = 'corretor' and idusuario in "
+            "(select idcorretor from marts.carteira_clientes where idimobiliaria = ?)"
+        )
+        return f"({proprio}) or ({corretores})", [usuario.idimobiliaria, usuario.idimobiliaria]
+    return "false", []

@@ -25,6 +25,7 @@ from dashboards.paginas import (
     qualidade_dados,
     reengajamento,
     registro,
+    serasa,
 )
 from dashboards.politica import Pagina
 from dashboards.usuarios import Usuario
@@ -37,7 +38,8 @@ _SECOES = {
     # "Pesquisas" open it by URL: registro?tipo=<tipo_registro>&id=<ID>.
     "Relacionamento": [(Pagina.PESQUISAS, pesquisas), (Pagina.REGISTRO, registro)],
     # "Alçadas" opens one reservation's cycles by URL too: alcadas?idreserva=<ID>.
-    "Vendas": [(Pagina.ALCADAS, alcadas)],
+    # "Serasa": the credit queries' usage and cost, and the clients' credit summaries.
+    "Vendas": [(Pagina.ALCADAS, alcadas), (Pagina.SERASA, serasa)],
     "Operação": [
         (Pagina.QUALIDADE_DOS_DADOS, qualidade_dados),
         (Pagina.AUDITORIA, auditoria),

@@ -21,6 +21,7 @@ class Pagina(StrEnum):
     PESQUISAS = "pesquisas"
     REGISTRO = "registro"
     ALCADAS = "alcadas"
+    SERASA = "serasa"
 
 
 class Dado(StrEnum):
@@ -44,11 +45,25 @@ PAGINAS: dict[Papel, frozenset[Pagina]] = {
     # (row scope), and the alçadas of their own reservations (the reservation's idcorretor /
     # idimobiliaria); the analista's and compliance's pages are listed in DESIGN.md, and neither
     # survey protocols nor alçadas are among them.
+    # Serasa: the calls made in their own panel (a brokerage's also those of its brokers'
+    # panels) and the credit summaries of their clients; not the analista's nor compliance's.
     Papel.IMOBILIARIA: frozenset(
-        {Pagina.ALTERACOES_CADASTRAIS, Pagina.PESQUISAS, Pagina.REGISTRO, Pagina.ALCADAS}
+        {
+            Pagina.ALTERACOES_CADASTRAIS,
+            Pagina.PESQUISAS,
+            Pagina.REGISTRO,
+            Pagina.ALCADAS,
+            Pagina.SERASA,
+        }
     ),
     Papel.CORRETOR: frozenset(
-        {Pagina.ALTERACOES_CADASTRAIS, Pagina.PESQUISAS, Pagina.REGISTRO, Pagina.ALCADAS}
+        {
+            Pagina.ALTERACOES_CADASTRAIS,
+            Pagina.PESQUISAS,
+            Pagina.REGISTRO,
+            Pagina.ALCADAS,
+            Pagina.SERASA,
+        }
     ),
 }
 

@@ -35,6 +35,7 @@ TITULO = "Qualidade dos dados"
 ROTULOS_FONTES = {
     "portal/eventos": "Portal (eventos)",
     "pesquisas/envios": "Pesquisas (envios)",
+    "serasa/solicitacoes": "Serasa (solicitações)",
     **{obj.source_table: f"CRM ({obj.path.removeprefix('cvdw/')})" for obj in OBJECTS},
     "publicacao": "Publicação",
 }

@@ -223,6 +223,7 @@ def test_papel_sem_acesso_e_recusado(publicacao, estado_padrao, login):
                 "Relacionamento | Pesquisas | /pesquisas",
                 "Relacionamento | Registro do CRM | /registro",
                 "Vendas | Alçadas | /alcadas",
+                "Vendas | Serasa | /serasa",
                 "Operação | Qualidade dos dados | /qualidade-dos-dados",
                 "Operação | Auditoria | /auditoria",
             ],
@@ -242,6 +243,7 @@ def test_papel_sem_acesso_e_recusado(publicacao, estado_padrao, login):
                 "Relacionamento | Pesquisas | /pesquisas",
                 "Relacionamento | Registro do CRM | /registro",
                 "Vendas | Alçadas | /alcadas",
+                "Vendas | Serasa | /serasa",
             ],
         ),
         (
@@ -251,6 +253,7 @@ def test_papel_sem_acesso_e_recusado(publicacao, estado_padrao, login):
                 "Relacionamento | Pesquisas | /pesquisas",
                 "Relacionamento | Registro do CRM | /registro",
                 "Vendas | Alçadas | /alcadas",
+                "Vendas | Serasa | /serasa",
             ],
         ),
         ("compliance", ["Cadastro | Alterações cadastrais | /"]),
@@ -319,18 +322,18 @@ def test_reprocessamentos(publicacao, estado_padrao):
 def test_frescor(publicacao, estado_padrao):
     at = abrir_pagina()
     frescor = tabela(at, "Situação").set_index("Fonte")
-    # Survey dispatches are a source once their ingestion lands (ingestion/quality.py).
-    pesquisas = {"Pesquisas (envios)": "nunca"} if "pesquisas/envios" in quality.SOURCES else {}
     assert dict(frescor["Situação"]) == {
         "Portal (eventos)": "em dia",
-        **pesquisas,
+        "Pesquisas (envios)": "nunca",
+        "Serasa (solicitações)": "nunca",
         **{f"CRM ({obj.path.removeprefix('cvdw/')})": "nunca" for obj in OBJECTS},
         "Publicação": "atrasado",
     }
     assert len(frescor) == len(quality.SOURCES) + 1  # every source has a label
     assert frescor.loc["Publicação", "Última atualização"] == "20/11/2026 03:30"  # São Paulo
     assert frescor.loc["Portal (eventos)", "Idade (h)"] == "0,0"
-    assert set(frescor["Limite (h)"]) == {"26,0"}
+    assert frescor.loc["Serasa (solicitações)", "Limite (h)"] == "168,0"  # users ask when they need
+    assert set(frescor.drop(index="Serasa (solicitações)")["Limite (h)"]) == {"26,0"}
     assert pd.isna(frescor.loc["CRM (pessoas)", "Última atualização"])
     alerta = at.warning[0].value
     assert "CRM (pessoas): nunca atualizado." in alerta
