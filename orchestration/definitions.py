@@ -45,6 +45,14 @@ from orchestration.defs.portal.assets import (  # noqa: E402
 )
 from orchestration.defs.publish.assets import publicacao, publicacao_frescor  # noqa: E402
 from orchestration.defs.reengajamento.assets import reengajamento_segmentos  # noqa: E402
+from orchestration.defs.serasa.assets import (  # noqa: E402
+    campos_desconhecidos,
+    consultas_desconhecidas,
+    serasa_configuracao,
+    serasa_consultas,
+    serasa_solicitacoes,
+    serasa_solicitacoes_frescor,
+)
 from orchestration.defs.surveys.assets import (  # noqa: E402
     pesquisas_envios,
     pesquisas_envios_frescor,
@@ -62,6 +70,9 @@ defs = dg.Definitions(
         pesquisas_envios,
         pesquisas_gatilhos,
         alcadas_regras,
+        serasa_solicitacoes,
+        serasa_configuracao,
+        serasa_consultas,
         *crm_assets,
         crm_varreduras,
         alicerce_dbt_models,
@@ -74,6 +85,9 @@ defs = dg.Definitions(
         todo_envio_tem_protocolo,
         escopos_conhecidos,
         series_conhecidas,
+        serasa_solicitacoes_frescor,
+        consultas_desconhecidas,
+        campos_desconhecidos,
         *crm_freshness_checks,
         publicacao_frescor,
     ],

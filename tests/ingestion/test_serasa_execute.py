@@ -180,8 +180,8 @@ def test_only_what_cannot_have_been_processed_is_resent(tmp_path):
 
 def test_a_recent_answer_is_reused_unless_forced_and_the_daily_cap_holds(tmp_path):
     settings = data_settings(tmp_path)
-    doc, other, third, fourth = cpfs(4, seed=21)
-    config = sandbox_config([doc, other, third, fourth])
+    doc, other, third, fourth, twice = cpfs(5, seed=21)
+    config = sandbox_config([doc, other, third, fourth, twice])
     with running_serasa_sandbox(config) as sandbox:
         serasa = config_for(sandbox.url)
         land_requests(settings, [request("r1", doc)], "a.jsonl")
@@ -192,18 +192,24 @@ def test_a_recent_answer_is_reused_unless_forced_and_the_daily_cap_holds(tmp_pat
                 request("r2", doc),  # same document, reports and key: reused
                 request("r3", doc, forcar=True),  # forced: a new, paid call
                 request("r4", doc, ["Participações societárias"]),  # other reports: a new call
+                request("r5", twice),
+                request("r6", twice),  # the same in one batch: waits for r5's answer, reused
             ],
             "b.jsonl",
         )
         execute(settings, serasa, LOAD_DATE, env=ENV)
         assert sandbox.served[doc] == 3
+        assert sandbox.served[twice] == 1
         rows = {r["id_solicitacao"]: r for r in ledger_rows(settings).values()}
         assert rows["r2"]["estado"] == "reutilizada"
         assert rows["r2"]["id_consulta_reutilizada"] == rows["r1"]["id_consulta"]
         assert rows["r3"]["resultado"] == "ok"
+        assert rows["r6"]["estado"] == "reutilizada"
+        assert rows["r6"]["id_consulta_reutilizada"] == rows["r5"]["id_consulta"]
 
-        # The incorporadora's key may make 5 calls a day here: the 6th is refused, not sent.
-        keys = [k.model_copy(update={"limite_diario": 5}) for k in serasa.chaves]
+        # The incorporadora's key may make 6 calls a day here (4 made: r1, r3, r4, r5): the 7th
+        # is refused, not sent.
+        keys = [k.model_copy(update={"limite_diario": 6}) for k in serasa.chaves]
         land_requests(
             settings,
             [request(f"cap{i}", d) for i, d in enumerate([other, third, fourth])],

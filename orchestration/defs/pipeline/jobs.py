@@ -4,6 +4,7 @@ from orchestration.defs.crm.assets import crm_freshness_checks
 from orchestration.defs.dbt.assets import PROTOCOLS_KEY
 from orchestration.defs.portal.assets import portal_eventos_frescor
 from orchestration.defs.publish.assets import publicacao_frescor
+from orchestration.defs.serasa.assets import serasa_solicitacoes_frescor
 from orchestration.defs.surveys.assets import pesquisas_envios_frescor
 
 PIPELINE_JOB = "pipeline"
@@ -34,7 +35,11 @@ protocolos = dg.define_asset_job(
 verificar_frescor = dg.define_asset_job(
     FRESHNESS_JOB,
     selection=dg.AssetSelection.checks(
-        portal_eventos_frescor, pesquisas_envios_frescor, *crm_freshness_checks, publicacao_frescor
+        portal_eventos_frescor,
+        pesquisas_envios_frescor,
+        serasa_solicitacoes_frescor,
+        *crm_freshness_checks,
+        publicacao_frescor,
     ),
     description="Freshness of every source and of the publication, without running anything.",
 )
