@@ -131,10 +131,13 @@ def execute(
         if pending:
             progress(f"serasa: {len(pending)} consulta(s) a enviar")
             with _base_url(settings, config) as url:
-                for key_id in sorted({call.chave for call in pending}):
-                    key = config.key(key_id)
-                    calls = [call for call in pending if call.chave == key_id]
-                    _send(settings, config, key, url, calls, ledger, report, progress, env)
+                while pending:
+                    wave, pending = _first_of_each(pending)
+                    for key_id in sorted({call.chave for call in wave}):
+                        key = config.key(key_id)
+                        calls = [call for call in wave if call.chave == key_id]
+                        _send(settings, config, key, url, calls, ledger, report, progress, env)
+                    pending = _reuse_answered(ledger, pending, config.reuso_dias, report)
         report.exported = export_calls(settings, ledger, load_date)
     report.seconds = (datetime.now(UTC) - started).total_seconds()
     return report
@@ -159,6 +162,41 @@ def plan_new_requests(settings: Settings, config: SerasaConfig, ledger: Ledger) 
                 planned.append(Planned(call))
     ledger.add(planned)
     return len(fresh)
+
+
+def _reuse_key(call: Call) -> tuple:
+    return (call.documento_hash, call.report_name, call.optional_features, call.chave)
+
+
+def _first_of_each(pending: list[Call]) -> tuple[list[Call], list[Call]]:
+    """Split the pending calls into those to send now and those asking again for what an earlier
+    pending call asks (same document, reports and key, not forced): these wait for its answer,
+    so a repeat in the same batch is reused rather than paid twice."""
+    wave: list[Call] = []
+    later: list[Call] = []
+    asked: set[tuple] = set()
+    for call in pending:
+        if not call.forcar and _reuse_key(call) in asked:
+            later.append(call)
+        else:
+            wave.append(call)
+            asked.add(_reuse_key(call))
+    return wave, later
+
+
+def _reuse_answered(
+    ledger: Ledger, waiting: list[Call], window_days: int, report: ExecutionReport
+) -> list[Call]:
+    """The waiting calls whose twin was answered ok are reused; the others are still pending."""
+    still = []
+    for call in waiting:
+        reused = ledger.reusable(call, window_days)
+        if reused is None:
+            still.append(call)
+        else:
+            ledger.settle_reused(call.id_consulta, reused)
+            report.outcomes["reutilizado"] += 1
+    return still
 
 
 def _plan(

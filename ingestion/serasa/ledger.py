@@ -249,6 +249,16 @@ class Ledger:
                 ),
             )
 
+    def settle_reused(self, id_consulta: str, reused: str) -> None:
+        """A pending call answered by another call's recent answer: settled without a call."""
+        with self._write() as conn:
+            conn.execute(
+                """update serasa_chamadas set estado='reutilizada', resultado='reutilizado',
+                   id_consulta_reutilizada=?, documento=null, consultado_em=?
+                   where id_consulta=? and estado='pendente'""",
+                (reused, _now(), id_consulta),
+            )
+
     def reusable(self, call: Call, window_days: int) -> str | None:
         """The latest answered call for the same document, reports and key within the window."""
         if window_days <= 0:
