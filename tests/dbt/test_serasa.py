@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -253,17 +254,16 @@ def write_people(warehouse: Path) -> None:
         )
 
 
-@pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data_dir = tmp_path_factory.mktemp("serasa") / "data"
+def build_serasa_models(data_dir: Path, write_inputs: Callable[[Settings], None]) -> Path:
+    """Write the inputs into a fresh data folder, build the Serasa models alone with dbt
+    (DuckDB), and return the warehouse."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("ALICERCE_DATA_DIR", str(data_dir))
         patch.setenv("DAGSTER_HOME", str(data_dir / "dagster"))
         patch.setenv("ALICERCE_ENGINE", "duckdb")
         settings = Settings()
         prepare_environment(settings)
-        write_lake(settings.raw_dir)
-        write_people(settings.warehouse)
+        write_inputs(settings)
         target = data_dir / "dbt-target"
         completed = subprocess.run(
             [str(DBT_EXECUTABLE), "build", "--select", *SERASA, "--profiles-dir", ".",
@@ -272,6 +272,15 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
         )  # fmt: skip
         assert completed.returncode == 0, completed.stdout[-4000:]
         return settings.warehouse
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    def write_inputs(settings: Settings) -> None:
+        write_lake(settings.raw_dir)
+        write_people(settings.warehouse)
+
+    return build_serasa_models(tmp_path_factory.mktemp("serasa") / "data", write_inputs)
 
 
 def _rows(warehouse: Path, sql: str) -> list[tuple]:
