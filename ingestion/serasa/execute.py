@@ -32,6 +32,7 @@ from ingestion import lake
 from ingestion.serasa import requests
 from ingestion.serasa.client import BatchPause, ReportQuery, SerasaClient
 from ingestion.serasa.config import (
+    ConfigError,
     Key,
     Refusal,
     SerasaConfig,
@@ -81,6 +82,10 @@ RAW_SCHEMA = pa.schema(
 )
 
 
+class ExecutionError(RuntimeError):
+    """Some calls could not be sent (a key without credentials); the rest were made and saved."""
+
+
 @dataclass
 class ExecutionReport:
     requests_planned: int = 0
@@ -91,6 +96,7 @@ class ExecutionReport:
     pauses: int = 0
     exported: int = 0
     seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)  # keys whose calls could not be sent
 
     def as_dict(self) -> dict:
         return {
@@ -136,10 +142,23 @@ def execute(
                     for key_id in sorted({call.chave for call in wave}):
                         key = config.key(key_id)
                         calls = [call for call in wave if call.chave == key_id]
-                        _send(settings, config, key, url, calls, ledger, report, progress, env)
+                        try:
+                            login = _credentials(settings, config, key, env)
+                        except ConfigError as error:  # its calls stay pending for the next run
+                            report.errors.append(str(error))
+                            progress(
+                                f"serasa [{key_id}]: {len(calls)} consulta(s) adiada(s): {error}"
+                            )
+                            continue
+                        _send(config, key, login, url, calls, ledger, report, progress, settings)
                     pending = _reuse_answered(ledger, pending, config.reuso_dias, report)
         report.exported = export_calls(settings, ledger, load_date)
     report.seconds = (datetime.now(UTC) - started).total_seconds()
+    if report.errors:
+        raise ExecutionError(
+            "; ".join(report.errors) + ". Those keys' calls stay pending and go out in the next "
+            "run once their credentials are set; every other call was made and saved."
+        )
     return report
 
 
@@ -261,17 +280,17 @@ def _plan(
 
 
 def _send(
-    settings: Settings,
     config: SerasaConfig,
     key: Key,
+    login: tuple[str, str],
     url: str,
     calls: list[Call],
     ledger: Ledger,
     report: ExecutionReport,
     progress: Callable[[str], None],
-    env: Mapping[str, str],
+    settings: Settings,
 ) -> None:
-    client_id, secret = _credentials(settings, config, key, env)
+    client_id, secret = login
     pause = BatchPause(base=settings.serasa_backoff_seconds)
     done = Counter()
 

@@ -24,10 +24,12 @@ import httpx
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+import yaml
 
 from ingestion import lake
 from ingestion.crm.objects import OBJECTS
 from ingestion.crm.sandbox import SandboxConfig, running_sandbox
+from ingestion.serasa.sandbox import SerasaSandbox, SerasaSandboxConfig, running_serasa_sandbox
 from ingestion.settings import PROJECT_ROOT
 from tests.e2e.segredos_scan import ScanResult, scan_tree
 
@@ -37,6 +39,8 @@ REPO_DBT = PROJECT_ROOT / "dbt_project"
 PEOPLE = 300
 CVDW_EMAIL = "integracao@incorporadora.example"  # an address, not a secret
 TOKEN, CPF_KEY, SESSAO = "ALICERCE_CVDW_TOKEN", "ALICERCE_CPF_HASH_KEY", "ALICERCE_SESSAO_CHAVE"
+# Every Serasa key of the configuration, with a client id and secret (the ids are secrets too).
+SERASA_KEYS = ("INCORPORADORA", "IMOBILIARIA_3", "CORRETOR_12")
 
 
 def new_secrets() -> dict[str, str]:
@@ -45,7 +49,21 @@ def new_secrets() -> dict[str, str]:
         TOKEN: f"SEGREDO-CVDW-{uuid4().hex}",
         CPF_KEY: f"SEGREDO-CPF-{uuid4().hex}",
         SESSAO: f"SEGREDO-SESSAO-{uuid4().hex}",
+        **{
+            f"ALICERCE_SERASA_{key}_CLIENT_{part}": f"SEGREDO-SERASA-{key}-{part}-{uuid4().hex}"
+            for key in SERASA_KEYS
+            for part in ("ID", "SECRET")
+        },
     }
+
+
+def serasa_config_at(url: str, folder: Path) -> Path:
+    """The committed Serasa configuration pointed at a Serasa that is not the built-in sandbox,
+    so the keys' credentials come from the environment and really travel."""
+    config = yaml.safe_load((PROJECT_ROOT / "ingestion" / "serasa" / "serasa.yml").read_text())
+    path = folder / "serasa.yml"
+    path.write_text(yaml.safe_dump({**config, "url": url}, allow_unicode=True), encoding="utf-8")
+    return path
 
 
 @dataclass
@@ -55,6 +73,7 @@ class SecretsRun:
     logs_dir: Path
     secrets: dict[str, str]
     sandbox: SandboxConfig
+    serasa: SerasaSandbox
     returncodes: dict[str, int]
     probes: dict[str, int]  # status of requests with a wrong or no token
 
@@ -111,7 +130,16 @@ def secrets_run(tmp_path_factory: pytest.TempPathFactory) -> SecretsRun:
         requests_per_minute=100_000,
         block_seconds=1.0,
     )
-    with running_sandbox(config) as sandbox:
+    serasa_config = SerasaSandboxConfig(
+        dataset_dir=data_dir / "sandbox" / "serasa",
+        credentials={
+            secrets[f"ALICERCE_SERASA_{key}_CLIENT_ID"]: secrets[
+                f"ALICERCE_SERASA_{key}_CLIENT_SECRET"
+            ]
+            for key in SERASA_KEYS
+        },
+    )
+    with running_sandbox(config) as sandbox, running_serasa_sandbox(serasa_config) as serasa:
         probes = {
             "wrong token": httpx.get(
                 sandbox.base_url + "cvdw/pessoas",
@@ -123,6 +151,7 @@ def secrets_run(tmp_path_factory: pytest.TempPathFactory) -> SecretsRun:
             **env,
             "ALICERCE_CVDW_BASE_URL": sandbox.base_url,
             "ALICERCE_CVDW_REQUESTS_PER_MINUTE": "100000",
+            "ALICERCE_SERASA_CONFIG_FILE": str(serasa_config_at(serasa.url, base)),
         }
         returncodes["run"] = alicerce(run_env, logs_dir, "run", "run")
     # A failure path: the tenant refuses the token. Its error (printed, and kept in the state
@@ -133,7 +162,7 @@ def secrets_run(tmp_path_factory: pytest.TempPathFactory) -> SecretsRun:
         returncodes["refused pull"] = alicerce(
             run_env, logs_dir, "crm-pull-recusado", "crm", "pull", "--objeto", "pessoas"
         )
-    return SecretsRun(base, data_dir, logs_dir, secrets, config, returncodes, probes)
+    return SecretsRun(base, data_dir, logs_dir, secrets, config, serasa, returncodes, probes)
 
 
 @pytest.mark.slow
@@ -147,6 +176,8 @@ def test_the_run_succeeds_and_the_token_really_travels(secrets_run: SecretsRun):
     assert secrets_run.sandbox.refused == 0
     pulled = sorted((secrets_run.data_dir / "landing" / "crm").rglob("pagina-*.json"))
     assert len(pulled) >= len(OBJECTS)
+    # The Serasa sandbox knows only this run's client ids and secrets: every login carried them.
+    assert secrets_run.serasa.logins >= 1 and sum(secrets_run.serasa.served.values()) > 10
 
 
 @pytest.mark.slow
@@ -190,6 +221,7 @@ def test_the_scan_covered_what_the_run_wrote(secrets_run: SecretsRun, scan: Scan
 
     assert under(data / "lake" / "raw" / "crm" / "pessoas", "parquet")
     assert under(data / "lake" / "raw" / "portal", "parquet")
+    assert under(data / "lake" / "raw" / "serasa" / "consultas", "parquet")  # raw answers
     assert under(data / "lake" / "quarantine", "parquet")
     assert under(data / "landing" / "crm", pattern="pagina-*.json")
     assert kinds[data / "state" / "alicerce.sqlite"] == "sqlite"

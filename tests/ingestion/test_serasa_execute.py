@@ -14,10 +14,12 @@ from contextlib import closing
 
 import pytest
 
-from ingestion.serasa.execute import execute
+from ingestion.serasa.execute import ExecutionError, execute
 from ingestion.serasa.ledger import Ledger
 from ingestion.serasa.sandbox import Fault, running_serasa_sandbox
 from tests.ingestion.serasa_batch import (
+    CLIENT_ID,
+    CLIENT_SECRET,
     ENV,
     LOAD_DATE,
     config_for,
@@ -225,7 +227,7 @@ def test_a_recent_answer_is_reused_unless_forced_and_the_daily_cap_holds(tmp_pat
 
 _CHILD = """
 import sys
-from ingestion.serasa.execute import execute
+from ingestion.serasa.execute import ExecutionError, execute
 from tests.ingestion.serasa_batch import ENV, LOAD_DATE, config_for, data_settings
 from pathlib import Path
 execute(data_settings(Path(sys.argv[1])), config_for(sys.argv[2], concorrencia=4), LOAD_DATE,
@@ -266,3 +268,31 @@ def test_a_process_killed_mid_batch_leaves_no_request_run_twice(tmp_path):
         # No document reached the Serasa twice, the interrupted ones included.
         assert max(sandbox.served.values()) == 1
     assert len(lake_calls(settings)) == 300
+
+
+def test_a_key_without_credentials_waits_and_the_others_go_out(tmp_path):
+    settings = data_settings(tmp_path)
+    gestor_doc, corretor_doc = cpfs(2, seed=51)
+    land_requests(
+        settings,
+        [
+            request("g1", gestor_doc),
+            request("c1", corretor_doc, painel="corretor", idusuario=12),  # its own key
+        ],
+    )
+    with running_serasa_sandbox(sandbox_config([gestor_doc, corretor_doc])) as sandbox:
+        with pytest.raises(ExecutionError, match="ALICERCE_SERASA_CORRETOR_12_CLIENT_ID"):
+            execute(settings, config_for(sandbox.url), LOAD_DATE, env=ENV)
+        rows = {r["id_solicitacao"]: r for r in ledger_rows(settings).values()}
+        assert (rows["g1"]["resultado"], rows["c1"]["estado"]) == ("ok", "pendente")
+        assert [c["id_solicitacao"] for c in lake_calls(settings)] == ["g1"]
+
+        with_key = {
+            **ENV,
+            "ALICERCE_SERASA_CORRETOR_12_CLIENT_ID": CLIENT_ID,
+            "ALICERCE_SERASA_CORRETOR_12_CLIENT_SECRET": CLIENT_SECRET,
+        }
+        execute(settings, config_for(sandbox.url), LOAD_DATE, env=with_key)
+        rows = {r["id_solicitacao"]: r for r in ledger_rows(settings).values()}
+        assert (rows["c1"]["resultado"], rows["c1"]["chave"]) == ("ok", "corretor-12")
+        assert sandbox.served[corretor_doc] == 1
