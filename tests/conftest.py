@@ -102,6 +102,13 @@ def curated_landing(landing_dir: Path) -> None:
         [{"idenvio": 900000001, "idpesquisa": 1, "gatilho": "atendimento", "idorigem": None,
           "idservico": None, "idpessoa": 900001, "enviado_em": "2026-11-20T10:00:00-03:00"}],
     )  # fmt: skip
+    # One Serasa request by idpessoa (the CPF comes from the CRM): the local sandbox has no
+    # profiles here, so it answers 404, recorded as the query's outcome.
+    write_jsonl(
+        landing_dir / "serasa" / "solicitacoes" / "solicitacoes-teste.jsonl",
+        [{"id": "t-serasa-1", "painel": "gestor", "usuario": "gestora", "idpessoa": 900001,
+          "relatorios": ["Escore de crédito"], "solicitado_em": "2026-11-20T10:00:00-03:00"}],
+    )  # fmt: skip
 
 
 LOAD_DATE = "2026-11-27"  # the pipeline fixtures' load date (a partition of the ingestion assets)

@@ -86,6 +86,8 @@ def test_freshness_checks_fail_as_warnings_and_reach_the_run_summary(
     state.record_files(settings.state_db, "portal", "eventos", "2026-11-27", [fresh])
     dispatches = state.FileCounts("envios.jsonl", "d" * 64, 1, 1, 0, 0)
     state.record_files(settings.state_db, "pesquisas", "envios", "2026-11-27", [dispatches])
+    requests = state.FileCounts("solicitacoes.jsonl", "s" * 64, 1, 1, 0, 0)
+    state.record_files(settings.state_db, "serasa", "solicitacoes", "2026-11-27", [requests])
     state.record_publication(settings.state_db, "alicerce-x.duckdb", now.replace(tzinfo=None), "r")
     # The other CRM objects' last pulls completed just now, with nothing new: fresh all the same.
     with closing(state.connect(settings.state_db)) as conn, conn:
@@ -108,6 +110,7 @@ def test_freshness_checks_fail_as_warnings_and_reach_the_run_summary(
     assert freshness_evaluations(result) == {
         "portal/eventos": (True, "WARN"),
         "pesquisas/envios": (True, "WARN"),
+        "serasa/solicitacoes": (True, "WARN"),
         "crm/pessoas": (False, "WARN"),
         **{obj.source_table: (True, "WARN") for obj in OBJECTS if obj.table != "pessoas"},
         "publicacao": (True, "WARN"),

@@ -50,6 +50,18 @@ def test_dbt_tests_run_as_asset_checks_and_pass(pipeline_run):
     assert all(e.severity == dg.AssetCheckSeverity.WARN for e in failed.values())
 
 
+def test_a_serasa_request_becomes_a_call_with_its_outcome_in_the_mart(pipeline_run):
+    settings, _, second = pipeline_run
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        rows = con.execute(
+            """select id_solicitacao, idpessoa, painel, chave, resultado, http_status, cobrada
+               from marts.serasa_consultas"""
+        ).fetchall()
+    # The CPF came from the CRM person; the sandbox does not know it: 404, not billed. The
+    # second run sent nothing again.
+    assert rows == [("t-serasa-1", 900001, "gestor", "incorporadora", "nao_encontrado", 404, False)]
+
+
 def test_quarantine_does_not_fail_the_run_and_counts_reconcile(pipeline_run):
     settings, first, second = pipeline_run
     meta = {

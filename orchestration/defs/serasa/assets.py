@@ -14,6 +14,7 @@ from orchestration.lib.serasa_checks import unknown_fields
 from orchestration.lib.settings_asset import settings_file_asset
 
 CALLS_KEY = dg.AssetKey([SOURCE, TABLE])
+CALLS_QUARANTINE_KEY = dg.AssetKey(["quarentena", f"{SOURCE}_{TABLE}"])
 UNKNOWN_FIELDS_MART = dg.AssetKey(["marts", "serasa_campos_desconhecidos"])
 
 serasa_solicitacoes, serasa_solicitacoes_frescor = ingestion_asset(
@@ -40,19 +41,29 @@ serasa_configuracao = settings_file_asset(
 )
 
 
-@dg.asset(
-    key=CALLS_KEY,
-    deps=[dg.AssetKey([requests.SOURCE, requests.TABLE]), dg.AssetKey(["crm", "pessoas"])],
+@dg.multi_asset(
+    name="serasa__consultas",
+    specs=[
+        dg.AssetSpec(
+            CALLS_KEY,
+            deps=[dg.AssetKey([requests.SOURCE, requests.TABLE]), dg.AssetKey(["crm", "pessoas"])],
+            kinds={"python", "parquet"},
+            description=(
+                "Serasa calls: the archived legacy answers (data/landing/serasa/legado) and the "
+                "pending requests executed through the ledger against the JSON API (the local "
+                "sandbox by default), one row per call with its raw answer."
+            ),
+        ),
+        dg.AssetSpec(
+            CALLS_QUARANTINE_KEY,
+            kinds={"parquet"},
+            description="Archived legacy answers the parser could not read, with the reason.",
+        ),
+    ],
     group_name=SOURCE,
     partitions_def=LOAD_DATES,
-    kinds={"python", "parquet"},
-    description=(
-        "Serasa calls: the archived legacy answers (data/landing/serasa/legado) and the pending "
-        "requests executed through the ledger against the JSON API (the local sandbox by "
-        "default), one row per call with its raw answer."
-    ),
 )
-def serasa_consultas(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+def serasa_consultas(context: dg.AssetExecutionContext):
     settings = get_settings()
     legacy = ingest_legacy_archives(settings, context.partition_key, context.log.info)
     legacy_meta = legacy.as_metadata()
@@ -66,16 +77,20 @@ def serasa_consultas(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         f"legacy: {legacy_meta['records_in']} answer(s) in = {legacy_meta['loaded']} loaded + "
         f"{legacy_meta['quarantined']} quarantined + {legacy_meta['duplicates']} duplicates"
     )
-    return dg.MaterializeResult(
+    yield dg.MaterializeResult(
+        asset_key=CALLS_KEY,
         metadata={
             **{k: v for k, v in summary.items() if k != "resultados"},
             "resultados": dg.MetadataValue.json(summary["resultados"]),
             "legado_respostas": legacy_meta["records_in"],
             "legado_carregadas": legacy_meta["loaded"],
-            "legado_quarentena": legacy_meta["quarantined"],
             "legado_duplicadas": legacy_meta["duplicates"],
             "legado_reconcilia": legacy.reconciles,
-        }
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=CALLS_QUARANTINE_KEY,
+        metadata={"quarantined": legacy_meta["quarantined"]},
     )
 
 
