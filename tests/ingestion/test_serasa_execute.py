@@ -80,7 +80,7 @@ def test_short_lived_tokens_are_renewed_before_they_expire(tmp_path):
     land_requests(settings, [request(f"s{i}", d) for i, d in enumerate(documents)])
     # expiresIn as a lifetime ("2"), the mocks' way, instead of an epoch.
     config = sandbox_config(
-        documents, token_lifetime_seconds=2, expires_in="seconds", latency_seconds=0.02
+        documents, token_lifetime_seconds=2, expires_in="seconds", latency_seconds=0.04
     )
     with running_serasa_sandbox(config) as sandbox:
         started = time.monotonic()
