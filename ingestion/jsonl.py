@@ -1,14 +1,16 @@
 """JSON Lines landing files, read and parsed the same way for every event source (portal events,
-survey dispatches): a file's lines without a Python loop per line, and the CTEs that decode,
-drop blank lines and parse each line once."""
+survey dispatches, Serasa requests): a file's lines without a Python loop per line, and the CTEs
+that decode, drop blank lines and parse each line once."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 import duckdb
 import numpy as np
+import polars as pl
 import pyarrow as pa
 
 from ingestion.accounting import IngestReport
@@ -17,6 +19,19 @@ from ingestion.settings import Settings
 
 # A rejected line's text for people to read: as received, without its line end.
 CONTENT_SQL = "rtrim(try(decode(l.raw)), chr(10) || chr(13))"
+
+
+def json_lines_frame(path: Path) -> pl.DataFrame:
+    """A JSON Lines file's non-blank lines as one string column `line`, unparsed (read as a
+    one-column CSV whose separator never occurs in JSON text)."""
+    return pl.read_csv(
+        path,
+        has_header=False,
+        new_columns=["line"],
+        separator="\x1f",
+        quote_char=None,
+        schema_overrides={"line": pl.String},
+    ).filter(pl.col("line").str.strip_chars() != "")
 
 
 def file_lines(pending: PendingFile) -> pa.Table:

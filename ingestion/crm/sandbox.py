@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from ingestion.crm.objects import OBJECTS
+from ingestion.jsonl import json_lines_frame
 
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 BASE_PATH = "/api/v1/"
@@ -125,14 +126,7 @@ _EMPTY = pl.DataFrame(schema={"referencia": pl.String, "data": pl.String, "line"
 def _read_rows(path: Path) -> pl.DataFrame:
     if path.stat().st_size < 4096 and not path.read_bytes().strip():  # an object with no rows
         return _EMPTY
-    lines = pl.read_csv(
-        path,
-        has_header=False,
-        new_columns=["line"],
-        separator="\x1f",
-        quote_char=None,
-        schema_overrides={"line": pl.String},
-    ).filter(pl.col("line").str.strip_chars() != "")
+    lines = json_lines_frame(path)
     line = pl.col("line")
     return lines.with_row_index("n").select(
         # A row without a referencia is still served (it is the client's to quarantine), alone.

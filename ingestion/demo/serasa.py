@@ -26,6 +26,7 @@ import polars as pl
 
 from ingestion.demo.clock import SAO_PAULO
 from ingestion.demo.cpf import format_cnpj
+from ingestion.jsonl import json_lines_frame
 from ingestion.serasa.legacy_encode import encode_answer, encode_archive
 from ingestion.serasa.reports import CreditProfile, build_report, draw_profiles, write_profiles
 
@@ -134,14 +135,7 @@ def _latest_rows(path: Path, key: str, columns: tuple[str, ...]) -> list[dict]:
     lines, which the CRM load quarantines, are skipped."""
     if not path.exists() or not path.read_bytes().strip():
         return []
-    lines = pl.read_csv(
-        path,
-        has_header=False,
-        new_columns=["line"],
-        separator="\x1f",
-        quote_char=None,
-        schema_overrides={"line": pl.String},
-    )
+    lines = json_lines_frame(path)
     line = pl.col("line")
     rows = (
         lines.select(

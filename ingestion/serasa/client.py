@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -132,16 +132,19 @@ class BatchPause:
         self._next_backoff = self._base
 
 
-@dataclass
-class CallResult:
-    resultado: str  # ok | nao_encontrado | invalido | falha | desconhecido
+@dataclass(frozen=True)
+class Outcome:
+    """How a call ended, as the ledger records it."""
+
+    resultado: (
+        str  # ok | nao_encontrado | invalido | falha | desconhecido (| recusado, reutilizado)
+    )
     http_status: int | None
     latencia_ms: int | None
     cobrada: bool | None
     renovacoes_token: int
     motivo: str | None
     resposta: str | None
-    attempts: int = field(default=1)
 
 
 @dataclass(frozen=True)
@@ -184,20 +187,18 @@ class SerasaClient:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    def query(self, query: ReportQuery) -> CallResult:
+    def query(self, query: ReportQuery) -> Outcome:
         """One report call, resent only where it cannot have been processed."""
         renewals = 0
         auth_retried = False
         connect_failures = 0
-        attempts = 0
         while True:
             self.pause.wait()
             try:
                 token, waited = self.tokens.get()
             except LoginError as error:
-                return CallResult("falha", None, None, False, renewals, str(error), None, attempts)
+                return Outcome("falha", None, None, False, renewals, str(error), None)
             renewals += int(waited)
-            attempts += 1
             started = time.perf_counter()
             try:
                 response = self._http.get(
@@ -210,16 +211,15 @@ class SerasaClient:
                 if connect_failures < CONNECT_ATTEMPTS:
                     time.sleep(min(2.0**connect_failures, 30.0))
                     continue
-                return CallResult(
+                return Outcome(
                     "falha", None, None, False, renewals,
                     f"sem conexão com a Serasa ({type(error).__name__}); não enviada", None,
-                    attempts,
                 )  # fmt: skip
             except httpx.HTTPError as error:  # sent, answer lost: it may have been processed
-                return CallResult(
+                return Outcome(
                     "desconhecido", None, _elapsed_ms(started), None, renewals,
                     f"{type(error).__name__} depois do envio: pode ter sido processada e cobrada",
-                    None, attempts,
+                    None,
                 )  # fmt: skip
             latency = _elapsed_ms(started)
             if _auth_failure(response) and not auth_retried:
@@ -227,9 +227,9 @@ class SerasaClient:
                 try:
                     self.tokens.renew_after_failure(token)
                 except LoginError as error:
-                    return CallResult(
+                    return Outcome(
                         "falha", response.status_code, latency, False, renewals, str(error),
-                        response.text, attempts,
+                        response.text,
                     )  # fmt: skip
                 renewals += 1
                 continue
@@ -237,7 +237,7 @@ class SerasaClient:
                 self.pause.too_many_requests(response.headers.get("Retry-After"))
                 continue
             self.pause.succeeded()
-            return _judge(response, latency, renewals, attempts)
+            return _judge(response, latency, renewals)
 
     def _params(self, query: ReportQuery) -> dict[str, str]:
         params = {"reportName": query.report_name}
@@ -258,11 +258,11 @@ class SerasaClient:
         return headers
 
 
-def _judge(response: httpx.Response, latency: int, renewals: int, attempts: int) -> CallResult:
+def _judge(response: httpx.Response, latency: int, renewals: int) -> Outcome:
     status = response.status_code
     body = response.text
     if response.is_success:
-        return CallResult("ok", status, latency, _billed(body), renewals, None, body, attempts)
+        return Outcome("ok", status, latency, _billed(body), renewals, None, body)
     message = _message(response)
     if status == 404:
         resultado, billed = "nao_encontrado", False
@@ -275,7 +275,7 @@ def _judge(response: httpx.Response, latency: int, renewals: int, attempts: int)
         resultado, billed = "falha", False
     else:  # any other 5xx: it may have been processed
         resultado, billed = "desconhecido", None
-    return CallResult(resultado, status, latency, billed, renewals, message, body, attempts)
+    return Outcome(resultado, status, latency, billed, renewals, message, body)
 
 
 def _auth_failure(response: httpx.Response) -> bool:

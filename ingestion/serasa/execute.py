@@ -30,7 +30,7 @@ import pyarrow.parquet as pq
 
 from ingestion import lake
 from ingestion.serasa import requests
-from ingestion.serasa.client import BatchPause, ReportQuery, SerasaClient
+from ingestion.serasa.client import BatchPause, Outcome, ReportQuery, SerasaClient
 from ingestion.serasa.config import (
     ConfigError,
     Key,
@@ -42,7 +42,7 @@ from ingestion.serasa.config import (
     resolve_key,
 )
 from ingestion.serasa.documents import InvalidDocument, parse_document
-from ingestion.serasa.ledger import Call, Ledger, Outcome, Planned
+from ingestion.serasa.ledger import Call, Ledger, Planned
 from ingestion.settings import Settings
 
 SOURCE, TABLE = "serasa", "consultas"
@@ -306,18 +306,7 @@ def _send(
                 tuple(filter(None, (call.optional_features or "").split(","))),
             )
         )
-        ledger.finish(
-            call.id_consulta,
-            Outcome(
-                result.resultado,
-                result.http_status,
-                result.latencia_ms,
-                result.cobrada,
-                result.renovacoes_token,
-                result.motivo,
-                result.resposta,
-            ),
-        )
+        ledger.finish(call.id_consulta, result)
         done[result.resultado] += 1
         count = done.total()
         if count % PROGRESS_EVERY == 0 or count == len(calls):

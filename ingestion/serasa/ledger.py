@@ -30,6 +30,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ingestion import state
+from ingestion.serasa.client import Outcome
 
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 
@@ -96,17 +97,6 @@ class Call:
     chave: str | None
     forcar: bool
     solicitado_em: str
-
-
-@dataclass(frozen=True)
-class Outcome:
-    resultado: str
-    http_status: int | None
-    latencia_ms: int | None
-    cobrada: bool | None
-    renovacoes_token: int
-    motivo: str | None
-    resposta: str | None
 
 
 @dataclass(frozen=True)
