@@ -25,10 +25,16 @@ REPORT_PATHS = {
 }
 RENEW_MARGIN_SECONDS = 60.0  # renew this long before the token expires
 EPOCH_THRESHOLD = 1_000_000_000  # an expiresIn above this is an epoch, below it a lifetime
-CONNECT_ATTEMPTS = 5  # a connection that fails before sending is retried this many times
+CONNECT_ATTEMPTS = 5  # attempts at a connection that fails before anything is sent
+PAUSES_PER_CALL = 6  # 429s in a row for one call before the batch gives up for now
 
 
-class LoginError(RuntimeError):
+class NotSent(RuntimeError):
+    """The call could not be made and certainly was not processed (the login failed, no
+    connection, the Serasa kept answering 429): it can be made later exactly as it is."""
+
+
+class LoginError(NotSent):
     """The login was refused or answered something unreadable: no query can be made."""
 
 
@@ -188,16 +194,15 @@ class SerasaClient:
         self.close()
 
     def query(self, query: ReportQuery) -> Outcome:
-        """One report call, resent only where it cannot have been processed."""
+        """One report call, resent only where it cannot have been processed. Raises NotSent when
+        it could not be made at all (nothing was processed)."""
         renewals = 0
         auth_retried = False
         connect_failures = 0
+        pauses = 0
         while True:
             self.pause.wait()
-            try:
-                token, waited = self.tokens.get()
-            except LoginError as error:
-                return Outcome("falha", None, None, False, renewals, str(error), None)
+            token, waited = self.tokens.get()
             renewals += int(waited)
             started = time.perf_counter()
             try:
@@ -211,10 +216,7 @@ class SerasaClient:
                 if connect_failures < CONNECT_ATTEMPTS:
                     time.sleep(min(2.0**connect_failures, 30.0))
                     continue
-                return Outcome(
-                    "falha", None, None, False, renewals,
-                    f"sem conexão com a Serasa ({type(error).__name__}); não enviada", None,
-                )  # fmt: skip
+                raise NotSent(f"sem conexão com a Serasa ({type(error).__name__})") from error
             except httpx.HTTPError as error:  # sent, answer lost: it may have been processed
                 return Outcome(
                     "desconhecido", None, _elapsed_ms(started), None, renewals,
@@ -224,16 +226,13 @@ class SerasaClient:
             latency = _elapsed_ms(started)
             if _auth_failure(response) and not auth_retried:
                 auth_retried = True
-                try:
-                    self.tokens.renew_after_failure(token)
-                except LoginError as error:
-                    return Outcome(
-                        "falha", response.status_code, latency, False, renewals, str(error),
-                        response.text,
-                    )  # fmt: skip
+                self.tokens.renew_after_failure(token)
                 renewals += 1
                 continue
             if response.status_code == 429:
+                pauses += 1
+                if pauses > PAUSES_PER_CALL:
+                    raise NotSent(f"a Serasa respondeu 429 {pauses} vezes seguidas")
                 self.pause.too_many_requests(response.headers.get("Retry-After"))
                 continue
             self.pause.succeeded()

@@ -11,10 +11,12 @@ started for the batch and serving data/sandbox/serasa.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import hmac
 import json
 import os
+import threading
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
@@ -30,7 +32,7 @@ import pyarrow.parquet as pq
 
 from ingestion import lake
 from ingestion.serasa import requests
-from ingestion.serasa.client import BatchPause, Outcome, ReportQuery, SerasaClient
+from ingestion.serasa.client import BatchPause, NotSent, Outcome, ReportQuery, SerasaClient
 from ingestion.serasa.config import (
     ConfigError,
     Key,
@@ -125,7 +127,7 @@ def execute(
 ) -> ExecutionReport:
     started = datetime.now(UTC)
     report = ExecutionReport()
-    with closing(Ledger(settings.state_db)) as ledger:
+    with _only_execution(settings), closing(Ledger(settings.state_db)) as ledger:
         report.interrupted = ledger.mark_interrupted()
         if report.interrupted:
             progress(
@@ -140,26 +142,92 @@ def execute(
                 while pending:
                     wave, pending = _first_of_each(pending)
                     for key_id in sorted({call.chave for call in wave}):
-                        key = config.key(key_id)
                         calls = [call for call in wave if call.chave == key_id]
-                        try:
-                            login = _credentials(settings, config, key, env)
-                        except ConfigError as error:  # its calls stay pending for the next run
-                            report.errors.append(str(error))
-                            progress(
-                                f"serasa [{key_id}]: {len(calls)} consulta(s) adiada(s): {error}"
-                            )
-                            continue
-                        _send(config, key, login, url, calls, ledger, report, progress, settings)
+                        _send_with_key(settings, config, key_id, url, calls, ledger, report,
+                                       progress, env)  # fmt: skip
                     pending = _reuse_answered(ledger, pending, config.reuso_dias, report)
         report.exported = export_calls(settings, ledger, load_date)
     report.seconds = (datetime.now(UTC) - started).total_seconds()
     if report.errors:
         raise ExecutionError(
-            "; ".join(report.errors) + ". Those keys' calls stay pending and go out in the next "
-            "run once their credentials are set; every other call was made and saved."
+            "; ".join(report.errors) + ". Those calls stay pending and go out in a later run; "
+            "every other call was made and saved."
         )
     return report
+
+
+@contextmanager
+def _only_execution(settings: Settings) -> Iterator[None]:
+    """One execution at a time per data folder (two would race for the same pending calls)."""
+    path = settings.state_db.parent / "serasa-execucao.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ExecutionError(
+                "outra execução do Serasa está em andamento nesta pasta de dados; as consultas "
+                "pendentes saem na próxima"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _send_with_key(
+    settings: Settings,
+    config: SerasaConfig,
+    key_id: str,
+    url: str,
+    calls: list[Call],
+    ledger: Ledger,
+    report: ExecutionReport,
+    progress: Callable[[str], None],
+    env: Mapping[str, str],
+) -> None:
+    """Send a key's calls, each still allowed by the configuration as it is now (a call planned
+    earlier is refused if its key, contract or environment changed since)."""
+    allowed = []
+    for call in calls:
+        refusal = still_allowed(config, call)
+        if refusal is None:
+            allowed.append(call)
+        else:
+            ledger.refuse(call.id_consulta, refusal.motivo)
+            report.outcomes["recusado"] += 1
+    if not allowed:
+        return
+    key = config.key(key_id)
+    try:
+        login = _credentials(settings, config, key, env)
+    except ConfigError as error:  # its calls stay pending for the next run
+        report.errors.append(str(error))
+        progress(f"serasa [{key_id}]: {len(allowed)} consulta(s) adiada(s): {error}")
+        return
+    _send(config, key, login, url, allowed, ledger, report, progress, settings)
+
+
+def still_allowed(config: SerasaConfig, call: Call) -> Refusal | None:
+    """Whether the configuration as it is now still lets this planned call go out as planned."""
+    if call.chave not in {key.id for key in config.chaves}:
+        return Refusal(f"a chave {call.chave!r} saiu da configuração")
+    key = resolve_key(config, call.painel, call.idusuario)  # type: ignore[arg-type]
+    if isinstance(key, Refusal):
+        return key
+    if key.id != call.chave:
+        return Refusal(f"a chave deste painel agora é {key.id!r}, não {call.chave!r}")
+    lock = check_environment(key, config.base_url)
+    if lock is not None:
+        return lock
+    package = config.package(call.report_name, call.tipo_pessoa)  # type: ignore[arg-type]
+    features = set(filter(None, (call.optional_features or "").split(",")))
+    if package is None or not features <= set(package.optional_features):
+        return Refusal(
+            f"{call.report_name} com {sorted(features) or 'nenhuma feature'} não está mais "
+            "contratado"
+        )
+    return None
 
 
 def plan_new_requests(settings: Settings, config: SerasaConfig, ledger: Ledger) -> int:
@@ -237,7 +305,7 @@ def _plan(
         optional_features=None,
         chave=None,
         forcar=bool(row["forcar"]),
-        solicitado_em=row["solicitado_em_utc"].isoformat(),
+        solicitado_em=row["solicitado_em_utc"].replace(tzinfo=UTC).isoformat(),
     )
     text = row["documento"] or documents.get(row["idpessoa"])
     if not text:
@@ -294,18 +362,31 @@ def _send(
     pause = BatchPause(base=settings.serasa_backoff_seconds)
     done = Counter()
 
+    stop = threading.Event()  # the Serasa cannot be reached: the rest stays pending
+
     def one(call: Call) -> None:
-        if not ledger.start(call.id_consulta, key.limite_diario):
-            done["recusado"] += 1
+        if stop.is_set():
             return
-        result = client.query(
-            ReportQuery(
-                call.documento,  # type: ignore[arg-type]
-                call.tipo_pessoa,  # type: ignore[arg-type]
-                call.report_name,  # type: ignore[arg-type]
-                tuple(filter(None, (call.optional_features or "").split(","))),
+        started = ledger.start(call.id_consulta, key.limite_diario)
+        if started != "enviando":
+            done["recusado"] += started == "limite"
+            return
+        try:
+            result = client.query(
+                ReportQuery(
+                    call.documento,  # type: ignore[arg-type]
+                    call.tipo_pessoa,  # type: ignore[arg-type]
+                    call.report_name,  # type: ignore[arg-type]
+                    tuple(filter(None, (call.optional_features or "").split(","))),
+                )
             )
-        )
+        except NotSent as error:
+            ledger.release(call.id_consulta)
+            if not stop.is_set():
+                stop.set()
+                report.errors.append(f"chave {key.id!r}: {error}")
+                progress(f"serasa [{key.id}]: parada: {error}; o resto fica pendente")
+            return
         ledger.finish(call.id_consulta, result)
         done[result.resultado] += 1
         count = done.total()
@@ -462,6 +543,10 @@ def _json_object(text: str | None) -> str | None:
 
 
 def _utc(text: str | None) -> datetime | None:
+    """An ISO timestamp as naive UTC (the ledger writes them with their offset)."""
     if text is None:
         return None
-    return datetime.fromisoformat(text).astimezone(UTC).replace(tzinfo=None)
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment

@@ -15,7 +15,7 @@ States of a call:
 
 The document (digits) is kept only while the call may still be sent (pendente, enviando,
 desconhecido awaiting a decision) and erased once the call is settled; the lake keeps its keyed
-hash.
+hash. The answer is kept until the lake has it.
 """
 
 from __future__ import annotations
@@ -185,15 +185,16 @@ class Ledger:
         )
         return [Call(*row[:13], bool(row[13]), row[14]) for row in rows]
 
-    def start(self, id_consulta: str, limit: int | None) -> bool:
-        """Mark a call as being sent, unless its key's daily cap (São Paulo day) is reached; in
-        that case it is refused. The check and the mark are one transaction."""
+    def start(self, id_consulta: str, limit: int | None) -> str:
+        """Mark a pending call as being sent: 'enviando'. Past its key's daily cap (São Paulo
+        day) it is refused instead: 'limite'. A call no longer pending is left alone: 'ocupada'.
+        The check and the mark are one transaction, on disk before the call goes out."""
         today = datetime.now(SAO_PAULO).date().isoformat()
         with self._write(durable=True) as conn:
+            (chave,) = conn.execute(
+                "select chave from serasa_chamadas where id_consulta=?", (id_consulta,)
+            ).fetchone()
             if limit is not None:
-                (chave,) = conn.execute(
-                    "select chave from serasa_chamadas where id_consulta=?", (id_consulta,)
-                ).fetchone()
                 (used,) = conn.execute(
                     f"""select count(*) from serasa_chamadas where chave=? and dia_sp=?
                         and estado in {SENT_STATES}""",
@@ -202,19 +203,39 @@ class Ledger:
                 if used >= limit:
                     conn.execute(
                         """update serasa_chamadas set estado='recusada', resultado='recusado',
-                           motivo=?, documento=null, consultado_em=? where id_consulta=?""",
+                           motivo=?, documento=null, consultado_em=?
+                           where id_consulta=? and estado='pendente'""",
                         (
                             f"limite diário da chave '{chave}' atingido ({limit} consultas)",
                             _now(),
                             id_consulta,
                         ),
                     )
-                    return False
-            conn.execute(
-                "update serasa_chamadas set estado='enviando', dia_sp=? where id_consulta=?",
+                    return "limite"
+            taken = conn.execute(
+                """update serasa_chamadas set estado='enviando', dia_sp=?
+                   where id_consulta=? and estado='pendente'""",
                 (today, id_consulta),
+            ).rowcount
+        return "enviando" if taken else "ocupada"
+
+    def release(self, id_consulta: str) -> None:
+        """A call that could not be made (nothing was processed) goes back to pending."""
+        with self._write() as conn:
+            conn.execute(
+                """update serasa_chamadas set estado='pendente', dia_sp=null
+                   where id_consulta=? and estado='enviando'""",
+                (id_consulta,),
             )
-        return True
+
+    def refuse(self, id_consulta: str, motivo: str) -> None:
+        """A pending call the configuration no longer allows: settled without a call."""
+        with self._write() as conn:
+            conn.execute(
+                """update serasa_chamadas set estado='recusada', resultado='recusado', motivo=?,
+                   documento=null, consultado_em=? where id_consulta=? and estado='pendente'""",
+                (motivo, _now(), id_consulta),
+            )
 
     def finish(self, id_consulta: str, outcome: Outcome) -> None:
         estado = "desconhecido" if outcome.resultado == "desconhecido" else "concluida"
@@ -320,20 +341,12 @@ class Ledger:
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def mark_exported(self, ids: list[str]) -> None:
+        """The lake has them now: the answers (personal data) leave the ledger."""
         with self._write() as conn:
             conn.executemany(
-                "update serasa_chamadas set exportada=1 where id_consulta=?", [(i,) for i in ids]
+                "update serasa_chamadas set exportada=1, resposta=null where id_consulta=?",
+                [(i,) for i in ids],
             )
-
-    def answer_of(self, id_consulta: str) -> tuple[str | None, str | None]:
-        rows = self._rows(
-            "select resposta, consultado_em from serasa_chamadas where id_consulta=?",
-            (id_consulta,),
-        )
-        return rows[0] if rows else (None, None)
-
-    def counts(self) -> dict[str, int]:
-        return dict(self._rows("select estado, count(*) from serasa_chamadas group by estado"))
 
     def unknown_calls(self) -> list[tuple]:
         return self._rows(

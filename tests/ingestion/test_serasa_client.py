@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from ingestion.serasa.client import BatchPause, ReportQuery, SerasaClient, expiry_from
+from ingestion.serasa.client import BatchPause, NotSent, ReportQuery, SerasaClient, expiry_from
 from ingestion.serasa.sandbox import Fault, running_serasa_sandbox
 from tests.ingestion.serasa_batch import CLIENT_ID, CLIENT_SECRET, cpfs, sandbox_config
 
@@ -53,13 +53,11 @@ def test_the_reports_own_500_is_not_taken_for_an_expired_token():
         assert sandbox.report_requests == 1
 
 
-def test_a_refused_login_fails_the_call_without_querying():
+def test_a_refused_login_means_the_call_was_not_sent():
     (document,) = cpfs(1, seed=33)
     with running_serasa_sandbox(sandbox_config([document])) as sandbox:
-        with _client(sandbox.url, secret="wrong") as client:
-            result = client.query(_query(document))
-        assert result.resultado == "falha"
-        assert "401" in result.motivo
+        with _client(sandbox.url, secret="wrong") as client, pytest.raises(NotSent, match="401"):
+            client.query(_query(document))
         assert sandbox.report_requests == 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import signal
@@ -14,7 +15,7 @@ from contextlib import closing
 
 import pytest
 
-from ingestion.serasa.execute import ExecutionError, execute
+from ingestion.serasa.execute import ExecutionError, execute, plan_new_requests
 from ingestion.serasa.ledger import Ledger
 from ingestion.serasa.sandbox import Fault, running_serasa_sandbox
 from tests.ingestion.serasa_batch import (
@@ -227,7 +228,7 @@ def test_a_recent_answer_is_reused_unless_forced_and_the_daily_cap_holds(tmp_pat
 
 _CHILD = """
 import sys
-from ingestion.serasa.execute import ExecutionError, execute
+from ingestion.serasa.execute import ExecutionError, execute, plan_new_requests
 from tests.ingestion.serasa_batch import ENV, LOAD_DATE, config_for, data_settings
 from pathlib import Path
 execute(data_settings(Path(sys.argv[1])), config_for(sys.argv[2], concorrencia=4), LOAD_DATE,
@@ -296,3 +297,55 @@ def test_a_key_without_credentials_waits_and_the_others_go_out(tmp_path):
         rows = {r["id_solicitacao"]: r for r in ledger_rows(settings).values()}
         assert (rows["c1"]["resultado"], rows["c1"]["chave"]) == ("ok", "corretor-12")
         assert sandbox.served[corretor_doc] == 1
+
+
+def test_when_the_serasa_cannot_be_used_the_calls_wait_unsent(tmp_path):
+    """A refused login or a Serasa that keeps answering 429: nothing was processed, so the calls
+    go back to pending (not 'desconhecido') and go out in a later run."""
+    settings = data_settings(tmp_path)
+    documents = cpfs(4, seed=61)
+    land_requests(settings, [request(f"w{i}", d) for i, d in enumerate(documents)])
+    wrong = {**ENV, "ALICERCE_SERASA_INCORPORADORA_CLIENT_SECRET": "not-it"}
+    with running_serasa_sandbox(sandbox_config(documents, daily_limit=2)) as sandbox:
+        with pytest.raises(ExecutionError, match="401"):
+            execute(settings, config_for(sandbox.url), LOAD_DATE, env=wrong)
+        assert sandbox.report_requests == 0
+        assert {r["estado"] for r in ledger_rows(settings).values()} == {"pendente"}
+
+        # The sandbox allows 2 a day: the others meet 429 after 429, and are left pending.
+        with pytest.raises(ExecutionError, match="429"):
+            execute(settings, config_for(sandbox.url, concorrencia=1), LOAD_DATE, env=ENV)
+        states = sorted(r["estado"] for r in ledger_rows(settings).values())
+        assert states == ["concluida", "concluida", "pendente", "pendente"]
+        assert sum(sandbox.served.values()) == 2
+
+
+def test_a_planned_call_the_configuration_no_longer_allows_is_refused_unsent(tmp_path):
+    settings = data_settings(tmp_path)
+    (document,) = cpfs(1, seed=71)
+    land_requests(settings, [request("c1", document, painel="corretor", idusuario=7)])
+    with running_serasa_sandbox(sandbox_config([document])) as sandbox:
+        shared = config_for(sandbox.url)
+        with closing(Ledger(settings.state_db)) as ledger:
+            plan_new_requests(settings, shared, ledger)  # planned on the shared key...
+        sharing_off = shared.compartilhar_chave_incorporadora.model_copy(update={"corretor": False})
+        execute(
+            settings,
+            shared.model_copy(update={"compartilhar_chave_incorporadora": sharing_off}),
+            LOAD_DATE,
+            env=ENV,
+        )  # ...and the sharing was switched off before it went out
+        assert sandbox.report_requests == 0
+    (row,) = ledger_rows(settings).values()
+    assert (row["estado"], row["resultado"]) == ("recusada", "recusado")
+    assert "corretor 7" in row["motivo"]
+
+
+def test_two_executions_never_run_at_once(tmp_path):
+    settings = data_settings(tmp_path)
+    lock = tmp_path / "state" / "serasa-execucao.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(ExecutionError, match="outra execução"):
+            execute(settings, config_for("http://127.0.0.1:9"), LOAD_DATE, env=ENV)
