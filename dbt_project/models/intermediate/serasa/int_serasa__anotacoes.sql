@@ -1,7 +1,8 @@
 {#- One row per negative annotation listed in a call's document (docs/serasa.md, kinds of
     annotation): the fields both formats carry. The creditor is cut to 30 characters, the legacy
-    limit (trailing blanks dropped, as the legacy parser trims its fixed-width fields), so that
-    JSON and legacy agree; the full name stays in credor_completo. -#}
+    limit (trailing blanks dropped, as the legacy parser trims its fixed-width fields), and the
+    contract to 16, so that JSON and legacy agree; the whole values stay in credor_completo and
+    contrato_completo. -#}
 with
 
 consultas as (
@@ -22,7 +23,7 @@ campos as (
         {{ alicerce.serasa_data('item', '$.occurrenceDate') }} as data_ocorrencia,
         {{ alicerce.serasa_valor('item', '$.amount') }} as valor,
         {{ alicerce.json_text('item', '$.creditorName') }} as credor_completo,
-        {{ alicerce.json_text('item', '$.contractId') }} as contrato,
+        {{ alicerce.json_text('item', '$.contractId') }} as contrato_completo,
         {{ alicerce.json_text('item', '$.legalNature') }} as natureza
     from itens
 )
@@ -35,6 +36,7 @@ select
     valor,
     rtrim(substring(credor_completo, 1, 30)) as credor,
     credor_completo,
-    contrato,
+    rtrim(substring(contrato_completo, 1, 16)) as contrato,
+    contrato_completo,
     natureza
 from campos
