@@ -127,7 +127,10 @@ def serasa_bench(
     ] = 2000,
     data_dir: Annotated[
         Path | None,
-        typer.Option(help="Scratch data folder (emptied first); default <data>/bench/serasa."),
+        typer.Option(
+            help="Scratch data folder (emptied first, if the bench made it); "
+            "default <data>/bench/serasa."
+        ),
     ] = None,
 ) -> None:
     """Measure a batch of queries through the ledger against the local sandbox (queries/s at the
@@ -135,10 +138,14 @@ def serasa_bench(
     from orchestration.lib.bench_serasa import run_serasa_bench
 
     folder = (data_dir or get_settings().data_dir / "bench" / "serasa").resolve()
-    results = run_serasa_bench(
-        queries, concurrency, latency, expiries, legacy_answers, folder,
-        lambda message: console.print(f"[bold]bench[/bold]: {escape(message)}"),
-    )  # fmt: skip
+    try:
+        results = run_serasa_bench(
+            queries, concurrency, latency, expiries, legacy_answers, folder,
+            lambda message: console.print(f"[bold]bench[/bold]: {escape(message)}"),
+        )  # fmt: skip
+    except ValueError as error:
+        console.print(f"[red]error[/red]: {escape(str(error))}")
+        raise typer.Exit(2) from None
     table = Table("figure", "value", title=f"alicerce serasa bench: {queries:,} queries")
     for name, value in results.items():
         table.add_row(name, escape(str(value)))

@@ -127,6 +127,9 @@ def _url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"{value!r} não é uma URL http(s)://host")
+    # The token and the CPF travel in headers: only a local sandbox may go without TLS.
+    if parts.scheme == "http" and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
+        raise ValueError(f"{value!r}: use https (só um sandbox local pode usar http)")
     return value.rstrip("/")
 
 

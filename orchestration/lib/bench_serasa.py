@@ -43,8 +43,7 @@ def run_serasa_bench(
     folder: Path,
     progress: Callable[[str], None],
 ) -> dict:
-    if folder.exists():
-        shutil.rmtree(folder)
+    _fresh_bench_folder(folder)
     settings = Settings(data_dir=folder)
     rng = np.random.default_rng(2026)
     bases = rng.choice(np.arange(100_000_000, 999_999_999), queries, replace=False)
@@ -93,6 +92,22 @@ def run_serasa_bench(
     results |= _legacy(settings, profiles[:legacy_answers], progress)
     (folder / "bench-serasa.json").write_text(json.dumps(results, indent=2, default=str))
     return results
+
+
+BENCH_MARK = ".alicerce-bench"  # a folder this bench made, and may empty again
+
+
+def _fresh_bench_folder(folder: Path) -> None:
+    """Empty the scratch folder, but only one the bench made: a data folder holds the ledger."""
+    if folder.exists() and any(folder.iterdir()):
+        if not (folder / BENCH_MARK).exists():
+            raise ValueError(
+                f"{folder} is not empty and is not a bench folder (no {BENCH_MARK}): refusing to "
+                "empty it; choose another --data-dir"
+            )
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / BENCH_MARK).touch()
 
 
 def _land_requests(settings: Settings, documents: list[str]) -> None:

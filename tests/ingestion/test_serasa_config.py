@@ -67,6 +67,14 @@ def test_the_base_url_is_the_real_host_unless_given():
 
 
 @pytest.mark.parametrize(
+    "url", ["http://api.serasaexperian.com.br", "http://serasa.interno.example:8080"]
+)
+def test_only_a_local_sandbox_may_go_without_tls(tmp_path, url):
+    ambiente = "producao" if "api." in url else "sandbox"
+    assert "use https" in _refused(tmp_path, BUNDLED | {"url": url, "ambiente": ambiente})
+
+
+@pytest.mark.parametrize(
     ("change", "message"),
     [
         (
